@@ -1,0 +1,3 @@
+from newstrace.cli import main
+
+raise SystemExit(main())
