@@ -39,9 +39,7 @@ class LanguageData:
 def available() -> tuple[str, ...]:
     """ISO 639-1 codes that have a data file, sorted."""
     root = resources.files("newstrace") / "lang"
-    return tuple(
-        sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
-    )
+    return tuple(sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml")))
 
 
 @cache

@@ -41,6 +41,14 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file a directory walk passed over, not being a news document by its name."""
+
+    source: str
+    reason: str
+
+
 @dataclass
 class Removed:
     """A line taken out of the body, and why (furniture, bio, related, duplicate, byline)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newstrace.store.base import BaseStore, FailureRecord, SearchHit, StoreError
 
 
-def Store(url: str | None = None, *, memory: bool = False) -> BaseStore:  # noqa: N802
+def Store(url: str | None = None, *, memory: bool = False) -> BaseStore:
     """Open (and migrate) the database at `url`: a SQLite path, or memory=True."""
     from newstrace.store.sqlite import SQLiteStore
 
@@ -14,7 +14,8 @@ def Store(url: str | None = None, *, memory: bool = False) -> BaseStore:  # noqa
     if url is None:
         raise StoreError("no database given: pass a path, or memory=True")
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError(f"{url.split('@')[-1]}: PostgreSQL is not supported yet; use a SQLite path")
+        where = url.split("@")[-1]
+        raise StoreError(f"{where}: PostgreSQL is not supported yet; use a SQLite path")
     return SQLiteStore(url)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Self
 
 from newstrace.model import Article, Failure
 
@@ -42,6 +42,13 @@ class BaseStore(ABC):
         """Store an article; an article whose id is already stored is a duplicate (no-op).
 
         A stored failure for the same source is cleared: re-running finished it.
+        """
+
+    @abstractmethod
+    def update(self, article: Article) -> None:
+        """Replace what is stored for an existing id (later stages: summary, story).
+
+        Raises StoreError when no article has that id.
         """
 
     @abstractmethod
@@ -84,7 +91,7 @@ class BaseStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> BaseStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,0 +1,419 @@
+"""The `newstrace` command: a thin layer over the library (see INTERFACE.md).
+
+Every command is one library call and a printer. `--json` prints one JSON document on
+stdout and nothing else there; progress and messages go to stderr. Expected errors print
+one line (`newstrace: …`) and exit 1; `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from newstrace import __version__
+from newstrace.ingest import IngestReport, ingest
+from newstrace.model import Article, Failure, Skipped
+from newstrace.pipeline import Context, try_analyze
+from newstrace.readers import read_sources
+from newstrace.settings import Settings, database_url
+from newstrace.store import BaseStore, Store, StoreError
+
+
+class CommandError(Exception):
+    """An expected error: printed as one line, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 1
+    try:
+        result: int = args.run(args)
+        return result
+    except (CommandError, StoreError) as error:
+        if args.debug:
+            raise
+        print(f"newstrace: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newstrace: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `newstrace export | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newstrace",
+        description="Read news in any language: clean, store and search articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"newstrace {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database: a SQLite path (default: $NEWSTRACE_DB or ./newstrace.db)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help: str, run: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=run)
+        return sub
+
+    sub = command("ingest", "read, analyse and store documents (idempotent)", cmd_ingest)
+    sub.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory, glob or -")
+    _json(sub)
+    sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+    sub = command("analyze", "analyse one document without storing it", cmd_analyze)
+    sub.add_argument("source", metavar="FILE", help="file or - for stdin")
+    _json(sub)
+
+    sub = command("list", "stored articles, newest first", cmd_list)
+    sub.add_argument("--story")
+    sub.add_argument("--language")
+    sub.add_argument("--limit", type=int, default=50)
+    _json(sub)
+
+    sub = command("show", "one stored article with everything found", cmd_show)
+    sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
+    _json(sub)
+
+    sub = command("search", "full-text search over titles and texts", cmd_search)
+    sub.add_argument("query", nargs="+")
+    sub.add_argument("--limit", type=int, default=20)
+    _json(sub)
+
+    sub = command("export", "every stored article as JSON Lines or CSV", cmd_export)
+    sub.add_argument("--story")
+    sub.add_argument("--language")
+    sub.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    sub.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+
+    sub = command("failures", "documents that could not be ingested, with why", cmd_failures)
+    _json(sub)
+
+    sub = command("demo", "load the bundled sample corpus and show what was found", cmd_demo)
+    sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    return parser
+
+
+def _json(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def _print_json(value: object) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _open_store(args: argparse.Namespace) -> BaseStore:
+    return Store(database_url(args.db))
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    with _open_store(args) as store, _progress(not args.quiet and not args.json) as tick:
+        report = ingest(args.sources, store, settings, progress=tick, stdin=sys.stdin.buffer)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        _print_ingest_report(report, sys.stdout)
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    items = [
+        item
+        for item in read_sources([args.source], settings, stdin=sys.stdin.buffer)
+        if not isinstance(item, Skipped)
+    ]
+    if not items:
+        raise CommandError(f"{args.source}: no document found")
+    if len(items) > 1:
+        raise CommandError(f"{args.source}: holds {len(items)} documents; analyze takes one")
+    item = items[0]
+    outcome = item if isinstance(item, Failure) else try_analyze(item, Context(settings=settings))
+    if isinstance(outcome, Failure):
+        raise CommandError(f"{outcome.source}: {outcome.reason}")
+    if args.json:
+        _print_json(outcome.to_dict())
+    else:
+        _print_article(outcome, sys.stdout)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        rows = [
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "language": a.language,
+                "story": a.story,
+            }
+            for a in store.articles(story=args.story, language=args.language, limit=args.limit)
+        ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        label = str(row["title"] or row["source"])
+        print(f"{row['id']}  {row['language'] or '--':2}  {_short(label)}")
+    if not rows:
+        print("no articles stored yet: try `newstrace ingest PATH`", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        article = store.resolve(args.article)
+    if args.json:
+        _print_json(article.to_dict())
+    else:
+        _print_article(article, sys.stdout)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    with _open_store(args) as store:
+        hits = store.search(query, limit=args.limit)
+    if args.json:
+        _print_json([{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits])
+        return 0
+    for hit in hits:
+        print(f"{hit.id}  {_short(hit.title or '')}\n    {hit.snippet}")
+    if not hits:
+        print(f"nothing matches {query!r}", file=sys.stderr)
+    return 0
+
+
+CSV_COLUMNS = [
+    "id",
+    "source",
+    "url",
+    "outlet",
+    "title",
+    "byline",
+    "published",
+    "language",
+    "story",
+    "sentences",
+    "removed",
+    "text",
+]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open_store(args) as store, _output(args.out) as out:
+        articles = store.articles(story=args.story, language=args.language)
+        if args.format == "csv":
+            writer = csv.writer(out)
+            writer.writerow(CSV_COLUMNS)
+            for a in articles:
+                writer.writerow(
+                    [
+                        a.id,
+                        a.source,
+                        a.url,
+                        a.outlet,
+                        a.title,
+                        a.byline,
+                        a.published,
+                        a.language,
+                        a.story,
+                        len(a.sentences),
+                        len(a.removed),
+                        a.text,
+                    ]
+                )
+        else:
+            for a in articles:
+                out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        records = store.failures()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "source": r.source,
+                    "reason": r.reason,
+                    "attempts": r.attempts,
+                    "last_attempt": r.last_attempt,
+                }
+                for r in records
+            ]
+        )
+        return 0
+    for r in records:
+        print(f"{r.source}: {r.reason} (tried {r.attempts}x, last {r.last_attempt})")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from newstrace.demo import sample_corpus_sources
+
+    sources = sample_corpus_sources()
+    print(
+        f"newstrace demo: ingesting the bundled sample corpus into {database_url(args.db)}",
+        file=sys.stderr,
+    )
+    with _open_store(args) as store:
+        with _progress(not args.quiet) as tick:
+            report = ingest(sources, store, Settings.from_env(), progress=tick)
+        _print_ingest_report(report, sys.stdout)
+        stored = list(store.articles())
+        languages = Counter(a.language or "?" for a in stored)
+        reasons = Counter(r.reason for a in stored for r in a.removed)
+        print(
+            f"\nstored: {len(stored)} articles; languages: "
+            + ", ".join(f"{lang} {n}" for lang, n in languages.most_common())
+        )
+        if reasons:
+            print(
+                "lines taken out of the bodies: "
+                + ", ".join(f"{reason} {n}" for reason, n in reasons.most_common())
+            )
+        for seed in stored:
+            if seed.source.endswith(".txt"):
+                print()
+                _print_article(seed, sys.stdout, full_text=False)
+    print(
+        "\nnext: `newstrace list`, `newstrace show ARTICLE`, `newstrace search WORDS`",
+        file=sys.stderr,
+    )
+    return 0
+
+
+# --- printing ------------------------------------------------------------------------------
+
+
+def _print_ingest_report(report: IngestReport, out: TextIO) -> None:
+    out.write(
+        f"ingested {report.ingested}, duplicates {report.duplicates}, failed {report.failed}\n"
+    )
+    if report.skipped:
+        names = ", ".join(Path(s.source).name for s in report.passed_over[:5])
+        more = ", …" if report.skipped > 5 else ""
+        out.write(
+            f"  passed over {report.skipped} files that are not news documents by their "
+            f"name ({names}{more}); name a file to read it anyway\n"
+        )
+    for failure in report.failures[:20]:
+        out.write(f"  failed: {failure.source}: {failure.reason}\n")
+    if len(report.failures) > 20:
+        out.write(f"  … and {len(report.failures) - 20} more: `newstrace failures`\n")
+
+
+def _print_article(article: Article, out: TextIO, *, full_text: bool = True) -> None:
+    out.write(f"{article.title or '(no title)'}\n")
+    facts = [
+        ("id", article.id),
+        ("source", article.source),
+        ("url", article.url),
+        ("outlet", article.outlet),
+        ("byline", article.byline),
+        ("published", article.published),
+        ("language", article.language),
+        ("story", article.story),
+    ]
+    for name, value in facts:
+        if value:
+            out.write(f"  {name + ':':11}{value}\n")
+    out.write(f"  {'sentences:':11}{len(article.sentences)}\n")
+    if article.media:
+        out.write(f"  {'media:':11}{', '.join(article.media)}\n")
+    if article.summary is not None:
+        out.write(f"\nSummary: {article.summary.text}\n")
+    if article.removed:
+        out.write(f"\nTaken out ({len(article.removed)}):\n")
+        for removed in article.removed:
+            out.write(f"  [{removed.reason}] {_short(removed.text, 90)}\n")
+    if full_text:
+        out.write(f"\n{article.text}\n")
+    else:
+        sentences = article.sentence_texts()[:2]
+        out.write("\n" + " ".join(sentences) + (" …" if len(article.sentences) > 2 else "") + "\n")
+
+
+def _short(text: str, width: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        handle = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as error:
+        raise CommandError(f"cannot write {path}: {error.strerror}") from None
+    with handle:
+        yield handle
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A progress line on stderr (rich) counting ingested, duplicate and failed documents."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    counts: Counter[str] = Counter()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} documents"),
+        TimeElapsedColumn(),
+        console=_stderr_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def tick(status: str, source: str) -> None:
+            counts[status] += 1
+            bar.update(
+                task,
+                advance=1,
+                description=(
+                    f"ingested {counts['ingested']} · duplicates {counts['duplicate']} · "
+                    f"failed {counts['failed']}"
+                ),
+            )
+
+        yield tick
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
+__all__ = ["main"]

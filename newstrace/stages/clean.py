@@ -1,0 +1,309 @@
+"""The clean stage: page furniture, related headlines, repeated lines, byline and bio out.
+
+Every line taken out of the body goes to `article.removed` with its reason (furniture,
+related_headline, duplicate, byline, author_bio, title); kept lines are never altered.
+The words come from the `[furniture]`, `[related]`, `[byline]` and `[bio]` sections of every
+`lang/<iso>.toml` at once: furniture is often in another language than the article, and
+the language stage runs after this one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from newstrace import langdata
+from newstrace.model import Article, Removed
+from newstrace.pipeline import Context, stage
+
+# A furniture line found by prefix or phrase is a label, a teaser or a notice, not a
+# paragraph: on the dev extraction pages (benchmarks/extraction.py) every such line is
+# under 200 characters, while paragraphs that merely contain a phrase run longer.
+MAX_FURNITURE_CHARS = 200
+# A line of at most this many words that contains a `short_words` word ("Newsletter",
+# "Werbung") is a label ("PC Gamer Newsletter", "WERBUNG für Plantur Farbshampoo");
+# on the dev pages, 5-word lines with such a word were headings ("Was ist denn jetzt
+# Werbung?"), and so are questions.
+MAX_LABEL_WORDS = 4
+# A repeated line is taken out only when it is a sentence or a paragraph: on the dev pages,
+# shorter repeats were code, lyrics, table cells and sub-headings, all content.
+MIN_DUPLICATE_WORDS = 6
+MIN_DUPLICATE_CHARS = 40
+# A headline (first line, related headline): news headlines run 5-15 words; 20 words
+# and 160 characters leave room for long ones and stop before ordinary paragraphs.
+MAX_HEADLINE_WORDS = 20
+MAX_HEADLINE_CHARS = 160
+# A byline is a name or two: "Auteur : Petr Plateník", "By Jane Doe and John Roe".
+MAX_BYLINE_WORDS = 8
+# An author bio is a string of short fragments ("Fan d'alcool incurable. Fier praticien
+# du web. Joueur en herbe."): at least 3 fragments of 6 words or fewer on average;
+# sentences of news prose average 15-25 words.
+MIN_BIO_FRAGMENTS = 3
+MAX_BIO_FRAGMENT_WORDS = 6.0
+# A bio follows its byline at once and runs a line or two; without a byline, it is only
+# looked for in the last lines of the text (and must then carry a bio phrase too).
+BIO_AFTER_BYLINE_LINES = 2
+BIO_TAIL_LINES = 2
+
+SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
+_FRAGMENT_SPLIT = re.compile(r"(?<=[.!?…])\s+")
+
+
+@dataclass(frozen=True)
+class CleanRules:
+    """The union of every language's clean data, compiled once."""
+
+    lines: frozenset[str]
+    markers: frozenset[str]
+    prefix: re.Pattern[str] | None
+    phrase: re.Pattern[str] | None
+    short_words: re.Pattern[str] | None
+    byline: re.Pattern[str] | None
+    particles: frozenset[str]
+    bio: re.Pattern[str] | None
+
+
+def line_key(line: str) -> str:
+    """A line as furniture is matched: NFKC, case-folded, punctuation and symbols gone."""
+    text = unicodedata.normalize("NFKC", line).casefold()
+    kept = (" " if unicodedata.category(c)[0] in "PSZC" else c for c in text)
+    return " ".join("".join(kept).split())
+
+
+def _words_pattern(entry: str) -> str:
+    """A data entry as a regex: its words in order, any punctuation or space between."""
+    words = line_key(entry).split()
+    return r"[\W_]+".join(re.escape(w) for w in words)
+
+
+def _prefix_pattern(entries: list[str]) -> re.Pattern[str] | None:
+    """Line starts: "Lire aussi" (then a word boundary), "Tags:" (then a colon or dash)."""
+    parts = []
+    for entry in entries:
+        if not line_key(entry):
+            if entry.strip():  # a symbol such as "©"
+                parts.append(re.escape(entry.strip()))
+            continue
+        # "Tags:", "Tags :", "Photo | AFP", "Bild – oben:", but not "Stand-" in a word.
+        tail = r"(?:\s*[:：|»>]|\s+[-–—]\s)" if entry.rstrip().endswith(":") else r"(?!\w)"
+        parts.append(_words_pattern(entry) + tail)
+    if not parts:
+        return None
+    return re.compile(r"^[\W_]*(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+def _anywhere_pattern(entries: list[str]) -> re.Pattern[str] | None:
+    """Whole-word phrases found anywhere in a line's key."""
+    parts = [_words_pattern(e) for e in entries if line_key(e)]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+@cache
+def rules() -> CleanRules:
+    """Compile the clean data of every language (loaded once per process)."""
+    markers = frozenset(line_key(m) for m in langdata.union("related.markers"))
+    return CleanRules(
+        lines=frozenset(line_key(x) for x in langdata.union("furniture.lines")) | markers,
+        markers=markers,
+        prefix=_prefix_pattern(langdata.union("furniture.prefixes")),
+        phrase=_anywhere_pattern(langdata.union("furniture.phrases")),
+        short_words=_anywhere_pattern(langdata.union("furniture.short_words")),
+        byline=_prefix_pattern(langdata.union("byline.prefixes")),
+        particles=frozenset(line_key(p) for p in langdata.union("byline.particles")),
+        bio=_anywhere_pattern(langdata.union("bio.phrases")),
+    )
+
+
+def is_furniture(line: str, current: CleanRules) -> bool:
+    """A whole furniture line, a furniture prefix or phrase on a short line, or a label."""
+    key = line_key(line)
+    if not key:
+        return False
+    if key in current.lines:
+        return True
+    if len(line.strip()) > MAX_FURNITURE_CHARS:
+        return False
+    if current.prefix is not None and current.prefix.match(line.strip()):
+        return True
+    if current.phrase is not None and current.phrase.search(key):
+        return True
+    return (
+        current.short_words is not None
+        and len(key.split()) <= MAX_LABEL_WORDS
+        and not line.rstrip().endswith("?")
+        and current.short_words.search(key) is not None
+    )
+
+
+def is_headline(line: str) -> bool:
+    """Short, title-like, without final sentence punctuation."""
+    text = line.strip()
+    words = text.split()
+    return (
+        0 < len(words) <= MAX_HEADLINE_WORDS
+        and len(text) <= MAX_HEADLINE_CHARS
+        and not text.endswith(SENTENCE_END)
+        and any(c.isalpha() for c in text)
+    )
+
+
+def byline_name(line: str, current: CleanRules) -> str | None:
+    """The name in a byline line ("Par Jean Dupont" → "Jean Dupont"), else None."""
+    text = line.strip()
+    if current.byline is None or len(text) > MAX_HEADLINE_CHARS:
+        return None
+    found = current.byline.match(text)
+    if found is None:
+        return None
+    name = text[found.end() :].strip(" \t:–—-|,")
+    words = name.replace(",", " ").split()
+    if not 1 < len(words) <= MAX_BYLINE_WORDS or name.endswith(SENTENCE_END):
+        return None
+    for word in words:
+        if not word[0].isupper() and line_key(word) not in current.particles:
+            return None
+    return name
+
+
+def is_bio(line: str) -> bool:
+    """A string of short self-describing fragments ("Fier praticien du web. Explorateur.")."""
+    fragments = [f for f in _FRAGMENT_SPLIT.split(line.strip()) if line_key(f)]
+    if len(fragments) < MIN_BIO_FRAGMENTS:
+        return False
+    mean_words = sum(len(line_key(f).split()) for f in fragments) / len(fragments)
+    return mean_words <= MAX_BIO_FRAGMENT_WORDS
+
+
+@stage("clean", reads=["text"], adds=["removed"])
+def clean(article: Article, context: Context) -> Article:
+    """Take furniture, related headlines, repeats, byline, bio and title out of the body."""
+    current = rules()
+    lines = article.text.split("\n")
+    reasons: dict[int, str] = {}
+    content = [i for i, line in enumerate(lines) if line.strip()]
+
+    _mark_title(article, lines, content, reasons)
+    byline_at = _mark_lines(article, lines, content, reasons, current)
+    _mark_related_tail(lines, content, reasons, current)
+    _mark_bio(lines, content, reasons, current, byline_at)
+
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if index in reasons:
+            article.removed.append(Removed(text=line.strip(), reason=reasons[index]))
+        elif line.strip():
+            kept.append(line)
+        elif kept and kept[-1]:
+            kept.append("")
+    article.text = "\n".join(kept).strip()
+    return article
+
+
+def _mark_title(
+    article: Article, lines: list[str], content: list[int], reasons: dict[int, str]
+) -> None:
+    """The first line when it repeats the known title, or is a headline above a blank line."""
+    if len(content) < 2:
+        return
+    first = content[0]
+    line = lines[first]
+    if article.title:
+        if line_key(line) == line_key(article.title):
+            reasons[first] = "title"
+        return
+    followed_by_blank = first + 1 < len(lines) and not lines[first + 1].strip()
+    if followed_by_blank and is_headline(line):
+        article.title = line.strip()
+        reasons[first] = "title"
+
+
+def _mark_lines(
+    article: Article,
+    lines: list[str],
+    content: list[int],
+    reasons: dict[int, str],
+    current: CleanRules,
+) -> int | None:
+    """Furniture, byline and repeated lines; returns where the byline was, if any."""
+    seen: set[str] = set()
+    byline_at: int | None = None
+    for index in content:
+        line = lines[index]
+        exact = line.strip()
+        if index in reasons:
+            seen.add(exact)
+            continue
+        if is_furniture(line, current):
+            reasons[index] = "furniture"
+        elif exact in seen and _is_paragraph(exact):
+            reasons[index] = "duplicate"
+        elif byline_at is None and (name := byline_name(line, current)) is not None:
+            reasons[index] = "byline"
+            byline_at = index
+            article.byline = article.byline or name
+        seen.add(exact)
+    return byline_at
+
+
+def _is_paragraph(line: str) -> bool:
+    """Long enough that a repeat of it is page furniture, not a repeated item or cell."""
+    return len(line) >= MIN_DUPLICATE_CHARS and len(line.split()) >= MIN_DUPLICATE_WORDS
+
+
+def _mark_related_tail(
+    lines: list[str], content: list[int], reasons: dict[int, str], current: CleanRules
+) -> None:
+    """Headlines after a related/next-article marker, when only such lines follow it."""
+    tail_start: int | None = None
+    for position in range(len(content) - 1, -1, -1):
+        index = content[position]
+        if index in reasons and line_key(lines[index]) in current.markers:
+            tail_start = position
+        elif index not in reasons and not is_headline(lines[index]):
+            break
+    if tail_start is not None:
+        for index in content[tail_start + 1 :]:
+            if index not in reasons:
+                reasons[index] = "related_headline"
+    # Inside the text, a marker takes the run of headlines right below it.
+    in_block = False
+    for index in content:
+        if index in reasons:
+            in_block = in_block or line_key(lines[index]) in current.markers
+        elif in_block and is_headline(lines[index]):
+            reasons[index] = "related_headline"
+        else:
+            in_block = False
+
+
+def _mark_bio(
+    lines: list[str],
+    content: list[int],
+    reasons: dict[int, str],
+    current: CleanRules,
+    byline_at: int | None,
+) -> None:
+    """Generic self-descriptions right after the byline, or bio-worded ones at the end."""
+    left = [i for i in content if i not in reasons]
+    if byline_at is not None:
+        for index in [i for i in left if i > byline_at][:BIO_AFTER_BYLINE_LINES]:
+            if not (is_bio(lines[index]) or _has_bio_words(lines[index], current)):
+                return
+            reasons[index] = "author_bio"
+        return
+    for index in left[-BIO_TAIL_LINES:]:
+        if is_bio(lines[index]) and _has_bio_words(lines[index], current):
+            reasons[index] = "author_bio"
+
+
+def _has_bio_words(line: str, current: CleanRules) -> bool:
+    """A short line with a self-description phrase ("passionate about", "fan de")."""
+    return (
+        current.bio is not None
+        and len(line.strip()) <= MAX_FURNITURE_CHARS
+        and current.bio.search(line_key(line)) is not None
+    )

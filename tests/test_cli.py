@@ -1,0 +1,242 @@
+"""The command line end to end, on real files and a real SQLite database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, SEEDS
+
+from newstrace.cli import main
+
+TITLE_002 = "A Closer Look at Foreign Volunteers in the Ukraine Conflict"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "news.db")
+
+
+@pytest.fixture()
+def expected() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_ingest_seeds_stores_both_with_language_title_and_byline(
+    capsys: pytest.CaptureFixture[str], db: str, expected: dict[str, Any]
+) -> None:
+    report = run_json(capsys, "--db", db, "ingest", str(SEEDS))
+    assert report["ingested"] == 2
+    assert report["duplicates"] == 0
+    # README.md and expected.json beside them are not news documents: a directory walk
+    # reads only document files (and says how many it passed over).
+    sources = {Path(a["source"]).name for a in report["articles"]}
+    assert sources == {"000_922ab060dcfde385.txt", "002_675ba3ab04b08978.txt"}
+
+    for name, reading in expected["articles"].items():
+        article = run_json(capsys, "--db", db, "show", name)
+        assert article["language"] == reading["language"]
+        assert article["byline"] == reading["byline"]
+        if "title" in reading:
+            assert article["title"] == reading["title"]
+        for furniture in reading["must_be_removed"]:
+            assert furniture not in article["text"], furniture
+            assert any(furniture in r["text"] for r in article["removed"]), furniture
+            assert all(r["reason"] for r in article["removed"])
+        assert article["sentences"], "segmented"
+        for sentence in article["sentences"]:
+            assert article["text"][sentence["start"] : sentence["end"]].strip()
+
+
+def test_reingesting_the_same_documents_counts_duplicates_and_stores_nothing_new(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    first = run_json(capsys, "--db", db, "ingest", str(SEEDS / "000_922ab060dcfde385.txt"))
+    again = run_json(capsys, "--db", db, "ingest", str(SEEDS / "000_922ab060dcfde385.txt"))
+    assert (first["ingested"], first["duplicates"]) == (1, 0)
+    assert (again["ingested"], again["duplicates"]) == (0, 1)
+    assert first["articles"][0]["id"] == again["articles"][0]["id"]
+    assert len(run_json(capsys, "--db", db, "list")) == 1
+
+
+def test_bad_inputs_are_recorded_as_failures_and_the_rest_is_ingested(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "russian.txt").write_bytes(
+        "Москва. Президент заявил журналистам, что переговоры продолжатся.".encode("cp1251")
+    )
+    lines = [
+        json.dumps({"url": "https://example.org/a", "text": "A good first line of news."}),
+        "{broken",
+        json.dumps({"url": "https://example.org/b", "text": "Another good article here."}),
+    ]
+    (bad / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    image = tmp_path / "image.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    report = run_json(
+        capsys, "--db", db, "ingest", str(bad), str(image), str(tmp_path / "missing.txt")
+    )
+    assert report["ingested"] == 3  # russian.txt and the two good JSONL lines
+    reasons = {Path(f["source"]).name: f["reason"] for f in report["failures"]}
+    assert "empty.txt" in reasons
+    assert "image.png" in reasons
+    assert "missing.txt" in reasons
+    assert any("line 2" in f["source"] + f["reason"] for f in report["failures"])
+    for reason in reasons.values():
+        assert "\n" not in reason and reason
+    russian = run_json(capsys, "--db", db, "show", "russian.txt")
+    assert "Президент заявил" in russian["text"]
+    assert russian["language"] == "ru"
+    failures = run_json(capsys, "--db", db, "failures")
+    assert len(failures) == report["failed"]
+
+
+def test_search_finds_rogov_in_both_languages(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    hits = run_json(capsys, "--db", db, "search", "Rogov")
+    assert len(hits) == 2
+    assert all("Rogov" in hit["snippet"] for hit in hits)
+
+
+def test_list_filters_by_language(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    french = run_json(capsys, "--db", db, "list", "--language", "fr")
+    assert [row["language"] for row in french] == ["fr"]
+    assert set(french[0]) == {"id", "source", "title", "language", "story"}
+
+
+def test_export_writes_jsonl_articles_and_csv(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    code, out, _ = run(capsys, "--db", db, "export")
+    assert code == 0
+    articles = [json.loads(line) for line in out.splitlines()]
+    assert {a["language"] for a in articles} == {"fr", "en"}
+    assert {"id", "text", "removed", "sentences", "summary", "story"} <= set(articles[0])
+    target = tmp_path / "out.csv"
+    assert main(["--db", db, "export", "--format", "csv", "--out", str(target)]) == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert {row["language"] for row in rows} == {"fr", "en"}
+
+
+def test_analyze_prints_an_article_without_storing(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    article = run_json(capsys, "--db", db, "analyze", str(SEEDS / "002_675ba3ab04b08978.txt"))
+    assert article["title"] == TITLE_002
+    assert article["language"] == "en"
+    assert not Path(db).exists() or run_json(capsys, "--db", db, "list") == []
+
+
+def test_unknown_article_is_a_one_line_error_with_exit_1(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, err = run(capsys, "--db", db, "show", "nothing-like-this")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("newstrace: ") and err.count("\n") == 1
+
+
+def test_a_file_that_is_not_a_database_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("shopping list\n" * 100, encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(not_db), "list")
+    assert code == 1
+    assert err.startswith("newstrace: ") and err.count("\n") == 1
+
+
+def test_newstrace_db_environment_variable_chooses_the_database(tmp_path: Path) -> None:
+    env = dict(os.environ, NEWSTRACE_DB=str(tmp_path / "env.db"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "ingest",
+            "--json",
+            str(SEEDS / "000_922ab060dcfde385.txt"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ingested"] == 1
+    assert (tmp_path / "env.db").exists()
+    assert not (tmp_path / "newstrace.db").exists()
+
+
+def test_ingest_from_stdin(tmp_path: Path) -> None:
+    text = (SEEDS / "002_675ba3ab04b08978.txt").read_bytes()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "--db",
+            str(tmp_path / "s.db"),
+            "ingest",
+            "--json",
+            "-",
+        ],
+        input=text,
+        capture_output=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ingested"] == 1
+    assert report["articles"][0]["title"] == TITLE_002
+
+
+@pytest.mark.slow
+def test_demo_ingests_the_bundled_corpus_and_reports(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "newstrace", "--db", str(tmp_path / "demo.db"), "demo"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "failed 0" in done.stdout
+    assert TITLE_002 in done.stdout
+    assert "Petr Plateník" in done.stdout
+    # A second run finds every document already stored.
+    again = subprocess.run(
+        [sys.executable, "-m", "newstrace", "--db", str(tmp_path / "demo.db"), "demo"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert "ingested 0" in again.stdout

@@ -1,0 +1,97 @@
+"""`analyze`: the stage order check, purity, stable ids, and failures with reasons."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+from conftest import SEEDS
+
+from newstrace.model import Article, Failure, RawDocument
+from newstrace.pipeline import (
+    AnalysisError,
+    Context,
+    Pipeline,
+    analyze,
+    article_id,
+    default_pipeline,
+    extract,
+    stage,
+    try_analyze,
+)
+
+
+@stage("needs_sentences", reads=["sentences"], adds=["claims"])
+def needs_sentences(article: Article, context: Context) -> Article:
+    return article
+
+
+def test_a_stage_placed_before_its_inputs_fails_at_start_naming_both() -> None:
+    pipeline = default_pipeline()
+    segment = next(s for s in pipeline.stages if s.name == "segment")
+    with pytest.raises(ValueError, match=r"'needs_sentences' reads sentences.*segment"):
+        Pipeline([extract, needs_sentences, segment])
+
+
+def test_default_pipeline_order_is_extract_clean_language_segment() -> None:
+    names = [s.name for s in default_pipeline().stages]
+    assert names[:4] == ["extract", "clean", "language", "segment"]
+
+
+def test_article_id_is_stable_across_whitespace_case_and_unicode_forms() -> None:
+    assert article_id("Hello  World\n") == article_id("hello world")
+    assert article_id("Cafe\u0301") == article_id("Café")
+    assert article_id("one article") != article_id("another article")
+
+
+def test_analyze_is_deterministic_and_its_output_pickles_and_round_trips() -> None:
+    raw = RawDocument(source="000.txt", text=(SEEDS / "000_922ab060dcfde385.txt").read_text())
+    first, second = analyze(raw), analyze(raw)
+    assert first == second
+    assert pickle.loads(pickle.dumps(first)) == first
+    assert Article.from_dict(json.loads(json.dumps(first.to_dict()))) == first
+
+
+def test_same_text_from_another_source_gets_the_same_id() -> None:
+    text = (SEEDS / "002_675ba3ab04b08978.txt").read_text()
+    a = analyze(RawDocument(source="a.txt", text=text))
+    b = analyze(RawDocument(source="elsewhere/b.txt", text=text.replace("\n", "\r\n")))
+    assert a.id == b.id
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (RawDocument(source="blank.txt", text="  \n\t\n"), "empty"),
+        (RawDocument(source="nobody.html", html="<html><body></body></html>"), "no main text"),
+        (RawDocument(source="broken.html", html="<html><body><div><p"), "no main text"),
+    ],
+)
+def test_documents_without_text_fail_with_a_one_line_reason(raw: RawDocument, reason: str) -> None:
+    outcome = try_analyze(raw)
+    assert isinstance(outcome, Failure)
+    assert reason in outcome.reason
+    assert "\n" not in outcome.reason
+    with pytest.raises(AnalysisError):
+        analyze(raw)
+
+
+def test_html_metadata_comes_from_the_page_and_reader_metadata_wins() -> None:
+    html = (
+        "<html lang='en'><head><title>Storm hits coast | Daily Bugle</title>"
+        "<meta name='author' content='Jane Roe'>"
+        "<meta property='article:published_time' content='2024-03-05T10:00:00Z'>"
+        "<meta property='og:site_name' content='Daily Bugle'></head><body><article>"
+        "<h1>Storm hits coast</h1><p>"
+        + "A storm hit the coast on Tuesday, officials said. " * 8
+        + "</p></article></body></html>"
+    )
+    found = analyze(RawDocument(source="page.html", html=html))
+    assert found.title == "Storm hits coast"
+    assert found.byline == "Jane Roe"
+    assert found.published == "2024-03-05"
+    assert found.outlet == "Daily Bugle"
+    assert "officials said" in found.text
+    told = analyze(RawDocument(source="page.html", html=html, title="Given title"))
+    assert told.title == "Given title"

@@ -1,0 +1,516 @@
+"""The SQLite store against real files in tmp_path and in memory, with real articles."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DEV, SEEDS
+
+from newstrace.model import (
+    Article,
+    Claim,
+    Entity,
+    Failure,
+    Quantity,
+    RawDocument,
+    Removed,
+    Sentence,
+    Signal,
+    Summary,
+    SummarySentence,
+)
+from newstrace.pipeline import Pipeline, extract
+from newstrace.store import Store, StoreError
+from newstrace.store.migrations import migrations
+from newstrace.store.sqlite import SQLiteStore, fts_query
+
+FRENCH_SEED = SEEDS / "000_922ab060dcfde385.txt"
+ENGLISH_SEED = SEEDS / "002_675ba3ab04b08978.txt"
+
+_EXTRACT_ONLY = Pipeline([extract])
+
+
+def read_article(path: Path, **meta: str) -> Article:
+    """A real article file through the extract stage (what every later stage starts from)."""
+    raw = RawDocument(source=str(path), text=path.read_text(encoding="utf-8"), **meta)
+    return _EXTRACT_ONLY.run(raw)
+
+
+def ecb_articles(count: int) -> list[Article]:
+    """The first `count` ECB+ news articles, each with its corpus id as source."""
+    found: list[Article] = []
+    with (DEV / "stories_ecbplus.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            raw = RawDocument(source=f"ecbplus/{row['id']}.txt", text=row["text"], language="en")
+            found.append(_EXTRACT_ONLY.run(raw))
+            if len(found) == count:
+                break
+    return found
+
+
+def span(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return start, start + len(part)
+
+
+def full_french_article() -> Article:
+    """The French seed with every field of an Article filled in, offsets into its text."""
+    article = read_article(
+        FRENCH_SEED,
+        url="https://example.org/volontaires",
+        title="Des volontaires occidentaux aux côtés de la Russie",
+        outlet="example.org",
+        byline="Petr Plateník",
+        published="2023-05-14",
+        language="fr",
+    )
+    text = article.text
+    rogov = span(text, "Vladimir Rogov")
+    declared = span(text, "a déclaré")
+    quote = span(text, "Pas seulement les gens des anciennes républiques soviétiques")
+    etats = span(text, "États-Unis")
+    first = text.index(".") + 1
+    article.removed = [Removed(text="Fan d’alcool incurable.", reason="bio")]
+    article.sentences = [Sentence(0, first), Sentence(first + 1, len(text))]
+    article.entities = [
+        Entity("Vladimir Rogov", "person", "vladimir_rogov", *rogov),
+        Entity("États-Unis", "place", "Q30", *etats),
+    ]
+    article.quantities = [Quantity("20 000", 20000.0, "volontaires", 0, 6)]
+    article.quantities.append(Quantity("plusieurs dizaines", None, None, 10, 28))
+    article.media = ["TASS", "Newsweek"]
+    article.claims = [
+        Claim(
+            speaker="Vladimir Rogov",
+            speaker_key="vladimir_rogov",
+            speaker_start=rogov[0],
+            speaker_end=rogov[1],
+            role="président du mouvement",
+            cue="a déclaré",
+            cue_start=declared[0],
+            cue_end=declared[1],
+            medium="TASS",
+            type="direct",
+            status="attributed",
+            text=text[quote[0] : quote[1]],
+            start=quote[0],
+            end=quote[1],
+            hedges=["n'a pas été en mesure de confirmer"],
+        )
+    ]
+    article.signals = [Signal("translation_artifact", "a-t-il déclaré. a déclaré", None, None)]
+    article.summary = Summary(
+        sentences=[SummarySentence(text[0:first], 0, first)], text=text[0:first]
+    )
+    article.story = "story-rogov"
+    return article
+
+
+def hand_article(id: str, source: str, **fields: str | None) -> Article:
+    """A small article with a chosen id, for ordering and prefix cases."""
+    return Article(id=id, source=source, text=f"Text of {source}.", **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["file", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SQLiteStore]:
+    path = str(tmp_path / "newstrace.db") if request.param == "file" else ":memory:"
+    with SQLiteStore(path) as opened:
+        assert isinstance(opened, SQLiteStore)
+        yield opened
+
+
+# -- articles ----------------------------------------------------------------------------
+
+
+def test_full_article_round_trips_unchanged_after_reopening_the_file(tmp_path: Path) -> None:
+    article = full_french_article()
+    path = tmp_path / "news.db"
+    with SQLiteStore(path) as store:
+        assert store.add(article) == "ingested"
+    with SQLiteStore(path) as reopened:
+        stored = reopened.get(article.id)
+    assert stored == article
+    assert stored is not None and stored.summary is not None
+    assert stored.claims[0].hedges == ["n'a pas été en mesure de confirmer"]
+    assert stored.quantities[1].value is None
+
+
+def test_memory_store_round_trips_a_real_article() -> None:
+    article = read_article(ENGLISH_SEED)
+    with SQLiteStore(":memory:") as store:
+        store.add(article)
+        assert store.get(article.id) == article
+        assert store.get("0000000000000000") is None
+
+
+def test_same_id_again_is_a_duplicate_and_changes_nothing(store: SQLiteStore) -> None:
+    article = read_article(FRENCH_SEED, title="First title")
+    again = read_article(FRENCH_SEED, title="Second title")
+    again.source = "elsewhere/copy.txt"
+    assert again.id == article.id
+    assert store.add(article) == "ingested"
+    assert store.add(again) == "duplicate"
+    assert store.count() == 1
+    stored = store.get(article.id)
+    assert stored is not None
+    assert (stored.title, stored.source) == ("First title", str(FRENCH_SEED))
+
+
+def test_update_replaces_the_stored_article_and_its_search_text(store: SQLiteStore) -> None:
+    article = read_article(ENGLISH_SEED, title="Pelican gazette")
+    store.add(article)
+    article.title = "Baltic recruits"
+    article.story = "story-rogov"
+    article.summary = Summary(sentences=[], text="Rogov spoke to TASS.")
+    store.update(article)
+    assert store.get(article.id) == article
+    assert [a.id for a in store.articles(story="story-rogov")] == [article.id]
+    assert [h.id for h in store.search("recruits")] == [article.id]
+    assert "pelican" not in article.text.lower()
+    assert store.search("pelican") == []
+
+
+def test_undecodable_characters_round_trip_and_stay_searchable(store: SQLiteStore) -> None:
+    # A lone surrogate is what Python's surrogateescape makes of a byte that is not UTF-8.
+    article = read_article(ENGLISH_SEED, title="Volunteers \udcff report")
+    article.text = article.text.replace("Lithuanians", "Lithuanians\udce9", 1)
+    article.source = "feeds/caf\udce9.xml"
+    assert store.add(article) == "ingested"
+    assert store.get(article.id) == article
+    assert [h.id for h in store.search("Lithuanians")] == [article.id]
+    assert store.resolve("feeds/caf\udce9.xml").id == article.id
+    assert store.search("\udcff") == []
+
+
+def test_update_of_an_unknown_id_is_a_store_error(store: SQLiteStore) -> None:
+    with pytest.raises(StoreError, match="add it before updating"):
+        store.update(read_article(ENGLISH_SEED))
+    assert store.count() == 0
+
+
+def test_sources_and_has_source_follow_what_was_ingested(store: SQLiteStore) -> None:
+    french, english = read_article(FRENCH_SEED), read_article(ENGLISH_SEED)
+    store.add(french)
+    store.add(english)
+    assert store.sources() == [str(FRENCH_SEED), str(ENGLISH_SEED)]
+    assert store.has_source(str(ENGLISH_SEED))
+    assert not store.has_source("never/read.txt")
+
+
+def test_store_opens_sqlite_for_a_path_and_for_memory(tmp_path: Path) -> None:
+    with Store(str(tmp_path / "news.db")) as on_disk, Store(memory=True) as in_memory:
+        assert isinstance(on_disk, SQLiteStore) and isinstance(in_memory, SQLiteStore)
+        assert in_memory.url == ":memory:"
+    assert (tmp_path / "news.db").is_file()
+
+
+# -- failures ----------------------------------------------------------------------------
+
+
+def test_failure_is_kept_with_attempts_counted_and_cleared_by_a_later_ingest(
+    store: SQLiteStore,
+) -> None:
+    article = read_article(ENGLISH_SEED)
+    store.record_failure(Failure(article.source, "cannot decode bytes"))
+    store.record_failure(Failure(article.source, "no article text left after cleaning"))
+    store.record_failure(Failure("other.html", "no main text found in the HTML"))
+    records = {r.source: r for r in store.failures()}
+    assert records[article.source].attempts == 2
+    assert records[article.source].reason == "no article text left after cleaning"
+    assert records["other.html"].attempts == 1
+    assert store.add(article) == "ingested"
+    assert [r.source for r in store.failures()] == ["other.html"]
+
+
+def test_failure_is_cleared_when_its_source_turns_out_a_duplicate(store: SQLiteStore) -> None:
+    article = read_article(FRENCH_SEED)
+    store.add(article)
+    store.record_failure(Failure(article.source, "disk full"))
+    assert store.add(article) == "duplicate"
+    assert store.failures() == []
+
+
+def test_failures_are_listed_oldest_first(store: SQLiteStore) -> None:
+    for source in ["c.txt", "a.txt", "b.txt"]:
+        store.record_failure(Failure(source, "empty document: no text"))
+    store.record_failure(Failure("c.txt", "empty document: no text"))
+    assert [r.source for r in store.failures()] == ["c.txt", "a.txt", "b.txt"]
+
+
+# -- opening and migrations --------------------------------------------------------------
+
+
+def test_migrations_are_recorded_and_reopening_applies_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as db:
+        first = db.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
+    with SQLiteStore(path) as store:
+        assert store.schema_version() == migrations()[-1].version
+    with sqlite3.connect(path) as db:
+        again = db.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
+    assert [v for v, _ in first] == [m.version for m in migrations()]
+    assert again == first
+
+
+def test_file_store_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    with SQLiteStore(path) as store:
+        assert store._db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "news.db"
+    with SQLiteStore(path) as store:
+        store.add(read_article(FRENCH_SEED))
+    assert path.is_file()
+
+
+def test_database_newer_than_the_code_asks_to_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO schema_migrations VALUES (9999, 'm9999_future', '2099-01-01')")
+    with pytest.raises(StoreError, match="upgrade newstrace") as caught:
+        SQLiteStore(path)
+    assert "9999" in str(caught.value)
+
+
+def test_file_that_is_not_a_database_gives_a_one_line_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "newstrace.db"
+    shutil.copy(ENGLISH_SEED, path)
+    with pytest.raises(StoreError) as caught:
+        SQLiteStore(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: not a newstrace database")
+    assert message.endswith("pass another --db")
+    assert path.read_bytes() == ENGLISH_SEED.read_bytes()
+
+
+def test_sqlite_database_of_another_program_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE invoices (number INTEGER)")
+    with pytest.raises(StoreError, match=r"not a newstrace database .*invoices"):
+        SQLiteStore(path)
+    with sqlite3.connect(path) as db:
+        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [("invoices",)]
+
+
+def test_a_directory_as_database_gives_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="pass another --db"):
+        SQLiteStore(tmp_path)
+
+
+# -- search ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(store: SQLiteStore) -> SQLiteStore:
+    store.add(read_article(FRENCH_SEED, title="Des volontaires occidentaux en Ukraine"))
+    store.add(read_article(ENGLISH_SEED))
+    for article in ecb_articles(20):
+        store.add(article)
+    return store
+
+
+def test_search_ignores_accents_and_case(seeded: SQLiteStore) -> None:
+    french = read_article(FRENCH_SEED).id
+    for query in ["etats", "États", "ETATS-unis", "bresil"]:
+        hits = seeded.search(query)
+        assert [h.id for h in hits] == [french], query
+
+
+def test_search_word_ending_in_star_is_a_prefix(seeded: SQLiteStore) -> None:
+    french = read_article(FRENCH_SEED).id
+    assert seeded.search("volontair") == []
+    assert french in [h.id for h in seeded.search("volontair*")]
+
+
+def test_search_requires_every_word(seeded: SQLiteStore) -> None:
+    english = read_article(ENGLISH_SEED).id
+    assert [h.id for h in seeded.search("Rogov Lithuanians")] == [english]
+    assert seeded.search("Rogov Brésil Lithuanians") == []
+
+
+def test_search_snippet_marks_the_hits_in_brackets(seeded: SQLiteStore) -> None:
+    hits = seeded.search("Lithuanians")
+    assert hits and "[Lithuanians]" in hits[0].snippet
+
+
+def test_search_ranks_the_article_about_the_words_first(store: SQLiteStore) -> None:
+    english = read_article(ENGLISH_SEED)
+    french = read_article(FRENCH_SEED)
+    # "with" is in both seeds: 7 times in the English one, once in the French one.
+    assert english.text.lower().split().count("with") > 3 * french.text.lower().split().count(
+        "with"
+    )
+    store.add(french)
+    store.add(english)
+    assert [h.id for h in store.search("with")] == [english.id, french.id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'Rogov"',
+        '"',
+        '""',
+        "AND OR",
+        "NOT",
+        "*",
+        "**",
+        "-x",
+        "(",
+        ")",
+        "Rogov AND (TASS",
+        "title:Rogov",
+        "NEAR(a b)",
+        "^Rogov",
+        "a' OR 1=1 --",
+        "Rog*ov",
+        "\x00",
+        "",
+        "   ",
+    ],
+)
+def test_hostile_search_queries_never_raise(seeded: SQLiteStore, query: str) -> None:
+    hits = seeded.search(query)
+    assert isinstance(hits, list)
+    if not fts_query(query):
+        assert hits == []
+
+
+def test_search_query_operators_are_plain_words(seeded: SQLiteStore) -> None:
+    assert fts_query('Rogov" AND -x') == '"Rogov""" "AND" "-x"'
+    assert seeded.search("Brésil OR Lithuanians") == []
+
+
+# -- resolve -----------------------------------------------------------------------------
+
+
+def test_resolve_by_id_prefix_source_url_and_file_name(store: SQLiteStore) -> None:
+    french = read_article(FRENCH_SEED, url="https://example.org/rogov")
+    english = read_article(ENGLISH_SEED)
+    store.add(french)
+    store.add(english)
+    assert store.resolve(french.id).id == french.id
+    assert store.resolve(french.id[:6]).id == french.id
+    assert store.resolve(french.id[:6].upper()).id == french.id
+    assert store.resolve(str(ENGLISH_SEED)).id == english.id
+    assert store.resolve(ENGLISH_SEED.name).id == english.id
+    assert store.resolve("https://example.org/rogov").id == french.id
+
+
+def test_resolve_ambiguous_prefix_lists_the_candidates(store: SQLiteStore) -> None:
+    for n in range(7):
+        store.add(hand_article(f"abcd{n:012d}", f"batch/{n}.txt"))
+    with pytest.raises(StoreError, match="matches several articles") as caught:
+        store.resolve("abcd")
+    message = str(caught.value)
+    assert message.count("batch/") == 5
+    assert "abcd000000000000 (batch/0.txt)" in message
+    assert store.resolve("abcd000000000006").source == "batch/6.txt"
+
+
+def test_resolve_same_file_name_in_two_folders_is_ambiguous(store: SQLiteStore) -> None:
+    store.add(hand_article("1111000000000000", "2024/page.html"))
+    store.add(hand_article("2222000000000000", "2025/page.html"))
+    with pytest.raises(StoreError, match=r"2024/page\.html.*2025/page\.html"):
+        store.resolve("page.html")
+    assert store.resolve("2025/page.html").id == "2222000000000000"
+    store.add(hand_article("3333000000000000", "C:\\news\\dépêche.html"))
+    assert store.resolve("dépêche.html").id == "3333000000000000"
+
+
+def test_resolve_unknown_or_too_short_says_what_to_try(store: SQLiteStore) -> None:
+    store.add(hand_article("abcdef0000000000", "a.txt"))
+    for ref in ["abc", "zzzz", "b.txt", ""]:
+        with pytest.raises(StoreError, match=r"no article matches .*newstrace list"):
+            store.resolve(ref)
+
+
+# -- listing -----------------------------------------------------------------------------
+
+
+def test_articles_newest_published_first_undated_last_then_latest_ingested(
+    store: SQLiteStore,
+) -> None:
+    dates = {
+        "a": "2023-05-01",
+        "b": None,
+        "c": "2024-01-15T08:00:00+00:00",
+        "d": "2023-05-01",
+        "e": None,
+        "f": "",
+    }
+    for n, (name, published) in enumerate(dates.items()):
+        store.add(hand_article(f"{n:016d}", f"{name}.txt", published=published))
+    order = [a.source for a in store.articles()]
+    assert order == ["c.txt", "d.txt", "a.txt", "f.txt", "e.txt", "b.txt"]
+    assert [a.source for a in store.articles(limit=2)] == ["c.txt", "d.txt"]
+
+
+def test_articles_filter_by_story_and_language(store: SQLiteStore) -> None:
+    store.add(hand_article("0000000000000001", "1.txt", language="fr", story="s1"))
+    store.add(hand_article("0000000000000002", "2.txt", language="en", story="s1"))
+    store.add(hand_article("0000000000000003", "3.txt", language="fr", story="s2"))
+    assert {a.source for a in store.articles(story="s1")} == {"1.txt", "2.txt"}
+    assert {a.source for a in store.articles(language="fr")} == {"1.txt", "3.txt"}
+    assert [a.source for a in store.articles(story="s1", language="fr")] == ["1.txt"]
+    assert list(store.articles(story="none")) == []
+
+
+# -- several processes -------------------------------------------------------------------
+
+
+def add_all(path: str, articles: list[Article], start: Any, results: Any) -> None:
+    """In its own process: open the store when every worker is ready, add, report counts."""
+    start.wait()
+    with SQLiteStore(path) as store:
+        added = [store.add(article) for article in articles]
+    results.put((added.count("ingested"), added.count("duplicate")))
+
+
+def test_four_processes_adding_overlapping_sets_lose_and_duplicate_nothing(
+    tmp_path: Path,
+) -> None:
+    articles = ecb_articles(80)
+    unique = {a.id for a in articles}
+    # Worker w adds articles [20w, 20w + 40): all but the first 20 go to two workers, and
+    # the workers create the file, migrate it and write it at the same moment.
+    shares = [articles[20 * w : 20 * w + 40] for w in range(4)]
+    path = str(tmp_path / "shared" / "news.db")
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(len(shares)), spawn.Queue()
+    workers = [
+        spawn.Process(target=add_all, args=(path, share, start, results)) for share in shares
+    ]
+    for worker in workers:
+        worker.start()
+    counts = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join()
+    assert [worker.exitcode for worker in workers] == [0] * len(workers)
+    assert sum(ingested for ingested, _ in counts) == len(unique)
+    assert sum(i + d for i, d in counts) == sum(len(share) for share in shares)
+    with SQLiteStore(path) as store:
+        assert store.count() == len(unique)
+        assert {a.id for a in store.articles()} == unique
+        stored = {a.id: a for a in store.articles()}
+    assert all(stored[a.id] == a for a in articles)
+    with sqlite3.connect(path) as db:
+        seqs = [row[0] for row in db.execute("SELECT seq FROM articles ORDER BY seq")]
+    assert seqs == list(range(1, len(unique) + 1))
