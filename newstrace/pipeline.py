@@ -125,6 +125,7 @@ def extract(article: Article, context: Context) -> Article:
         article.published = raw.published or found.published
         article.outlet = raw.outlet or found.outlet
         article.url = raw.url or found.url
+        article.language = raw.language or found.language
     else:
         article.text = raw.text or ""
     article.text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
