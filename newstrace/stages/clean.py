@@ -42,8 +42,8 @@ MAX_BYLINE_WORDS = 8
 # sentences of news prose average 15-25 words.
 MIN_BIO_FRAGMENTS = 3
 MAX_BIO_FRAGMENT_WORDS = 6.0
-# A bio follows its byline at once and runs a line or two; without a byline, it is only
-# looked for in the last lines of the text (and must then carry a bio phrase too).
+# A bio follows a closing byline (one with at most this many lines after it); otherwise
+# it is only looked for in the last lines of the text, and must carry a bio phrase too.
 BIO_AFTER_BYLINE_LINES = 2
 BIO_TAIL_LINES = 2
 
@@ -287,10 +287,12 @@ def _mark_bio(
     current: CleanRules,
     byline_at: int | None,
 ) -> None:
-    """Generic self-descriptions right after the byline, or bio-worded ones at the end."""
+    """Generic self-descriptions after a closing byline, or bio-worded ones at the end."""
     left = [i for i in content if i not in reasons]
-    if byline_at is not None:
-        for index in [i for i in left if i > byline_at][:BIO_AFTER_BYLINE_LINES]:
+    after = [i for i in left if byline_at is not None and i > byline_at]
+    if byline_at is not None and len(after) <= BIO_AFTER_BYLINE_LINES:
+        # A closing byline: what little follows it describes the author.
+        for index in after:
             if not (is_bio(lines[index]) or _has_bio_words(lines[index], current)):
                 return
             reasons[index] = "author_bio"
