@@ -200,7 +200,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         _print_json([{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits])
         return 0
     for hit in hits:
-        print(f"{hit.id}  {_short(hit.title or '')}\n    {hit.snippet}")
+        print(f"{hit.id}  {_short(hit.title or '(no title)')}\n    {hit.snippet}")
     if not hits:
         print(f"nothing matches {query!r}", file=sys.stderr)
     return 0
