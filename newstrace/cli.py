@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from newstrace import __version__
 from newstrace.ingest import IngestReport, ingest
@@ -53,8 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with INTERFACE.md's contract: a bad argument is one line and exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"newstrace: {message}; see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newstrace",
         description="Read news in any language: clean, store and search articles.",
     )
@@ -91,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
     _json(sub)
 
+    sub = command("summary", "No time to read? Get a summary of a stored article", cmd_summary)
+    sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
+    sub.add_argument("--sentences", type=_positive, default=3, metavar="N")
+    _json(sub)
+
     sub = command("search", "full-text search over titles and texts", cmd_search)
     sub.add_argument("query", nargs="+")
     sub.add_argument("--limit", type=int, default=20)
@@ -105,9 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("failures", "documents that could not be ingested, with why", cmd_failures)
     _json(sub)
 
+    sub = command("serve", "the web reader and JSON API", cmd_serve)
+    sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sub.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+
     sub = command("demo", "load the bundled sample corpus and show what was found", cmd_demo)
     sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
 
 
 def _json(sub: argparse.ArgumentParser) -> None:
@@ -189,6 +211,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         _print_json(article.to_dict())
     else:
         _print_article(article, sys.stdout)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from newstrace.service import article_summary, summary_document
+
+    with _open_store(args) as store:
+        article = store.resolve(args.article)
+        summary = article_summary(store, article, args.sentences)
+    if args.json:
+        _print_json(summary_document(article, summary))
+    else:
+        print(summary.text)
     return 0
 
 
@@ -304,6 +339,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "\nnext: `newstrace list`, `newstrace show ARTICLE`, `newstrace search WORDS`",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the reader and API over the database until interrupted; prints the address."""
+    from newstrace.web.serve import ServeError, serve
+
+    try:
+        serve(database_url(args.db), Settings.from_env(), host=args.host, port=args.port)
+    except ServeError as error:
+        raise CommandError(str(error)) from None
     return 0
 
 

@@ -119,6 +119,9 @@ class SummarySentence:
 class Summary:
     sentences: list[SummarySentence]
     text: str
+    # The summarizer's SUMMARY_VERSION when this was made: stored summaries of an older
+    # version are made again.
+    version: str = ""
 
 
 @dataclass
@@ -166,6 +169,7 @@ class Article:
             Summary(
                 sentences=[SummarySentence(**s) for s in summary.get("sentences") or []],
                 text=summary.get("text", ""),
+                version=summary.get("version", ""),
             )
             if summary
             else None

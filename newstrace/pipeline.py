@@ -8,6 +8,7 @@ in order (each a plain function `stage(article, context) -> article`):
                the byline out of the body, each kept in `removed` with its reason
 3. language  — ISO 639-1 code of the clean body (py3langid)
 4. segment   — sentences, as offsets into the clean body
+5. summary   — "Get a summary": central, non-redundant sentences in the article's order
 
 A stage declares the fields it reads and the ones it adds; `Pipeline` checks the order
 when it is built, so a stage placed before its inputs exist fails at start-up.
@@ -138,8 +139,9 @@ def default_pipeline() -> Pipeline:
     from newstrace.stages.clean import clean
     from newstrace.stages.language import language
     from newstrace.stages.segment import segment
+    from newstrace.stages.summary import summary
 
-    return Pipeline([extract, clean, language, segment])
+    return Pipeline([extract, clean, language, segment, summary])
 
 
 _DEFAULT: Pipeline | None = None

@@ -240,3 +240,60 @@ def test_demo_ingests_the_bundled_corpus_and_reports(tmp_path: Path) -> None:
         check=False,
     )
     assert "ingested 0" in again.stdout
+
+
+def test_summary_is_made_at_ingest_stored_and_exported(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    article = run_json(capsys, "--db", db, "show", "002_675ba3ab04b08978.txt")
+    stored = article["summary"]
+    assert len(stored["sentences"]) == 3
+    assert stored["version"]
+    document = run_json(capsys, "--db", db, "summary", article["id"])
+    assert set(document) == {"article", "language", "sentences", "text"}
+    assert document["article"] == article["id"] and document["language"] == "en"
+    assert [s["text"] for s in document["sentences"]] == [s["text"] for s in stored["sentences"]]
+    for sentence in document["sentences"]:
+        assert article["text"][sentence["start"] : sentence["end"]].strip()
+    starts = [s["start"] for s in document["sentences"]]
+    assert starts == sorted(starts), "the summary keeps the article's order"
+    for furniture in ("No time to read?", "Get a summary", "Previous Article"):
+        assert furniture not in document["text"]
+    code, out, _ = run(capsys, "--db", db, "export")
+    assert code == 0
+    exported = [json.loads(line) for line in out.splitlines()]
+    assert all(a["summary"] and a["summary"]["text"] for a in exported)
+
+
+def test_summary_length_is_chosen_with_sentences(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    one = run_json(capsys, "--db", db, "summary", "000_922ab060dcfde385.txt", "--sentences", "1")
+    assert len(one["sentences"]) == 1
+    assert one["language"] == "fr"
+    with pytest.raises(SystemExit) as exit:
+        main(["--db", db, "summary", "000_922ab060dcfde385.txt", "--sentences", "0"])
+    err = capsys.readouterr().err
+    assert exit.value.code == 1
+    assert err.startswith("newstrace: ") and "at least 1" in err and err.count("\n") == 1
+
+
+def test_a_stale_stored_summary_is_made_again_and_saved(db: str) -> None:
+    from dataclasses import replace
+
+    from newstrace.ingest import ingest
+    from newstrace.service import article_summary
+    from newstrace.store import Store
+
+    with Store(db) as store:
+        ingest([str(SEEDS / "002_675ba3ab04b08978.txt")], store)
+        article = next(iter(store.articles()))
+        assert article.summary is not None
+        article.summary = replace(article.summary, version="0-old", text="stale")
+        store.update(article)
+        fresh = article_summary(store, store.resolve(article.id))
+        assert fresh.text != "stale" and fresh.version != "0-old"
+        saved = store.resolve(article.id).summary
+        assert saved is not None and saved.text == fresh.text

@@ -1,0 +1,32 @@
+"""The `summary` stage: "No time to read? Get a summary", made once at ingest.
+
+It runs last, so that speakers resolved by the claims stage are named in the summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newstrace.model import Article, Summary
+from newstrace.pipeline import Context, stage
+from newstrace.summarize import SUMMARY_VERSION, summarize
+
+# Sentences in a stored summary: what "Get a summary" shows without a choice.
+DEFAULT_SENTENCES = 3
+
+
+def make_summary(article: Article, sentences: int = DEFAULT_SENTENCES) -> Summary:
+    """A summary stamped with the summarizer's version."""
+    return replace(summarize(article, sentences=sentences), version=SUMMARY_VERSION)
+
+
+def is_current(summary: Summary | None) -> bool:
+    """Whether a stored summary was made by this version of the summarizer."""
+    return summary is not None and summary.version == SUMMARY_VERSION
+
+
+@stage("summary", reads=["text", "sentences"], adds=["summary"])
+def summary(article: Article, context: Context) -> Article:
+    """Summarise the clean body, in its language, keeping the article's order."""
+    article.summary = make_summary(article)
+    return article

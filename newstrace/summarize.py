@@ -1,0 +1,371 @@
+"""Article summaries: a few central, non-redundant sentences, in the article's order.
+
+Extractive and model-free, so a summary is cheap enough to make at ingest for every
+article, in any language. Each sentence of `article.sentences` gets a score from a linear
+model over language-independent features (position, length, similarity to the title and to
+the rest of the article, quotation share, how sentence-like it is); the weights were fitted
+on the OrangeSum dev file (`benchmarks/summaries.py --tune`). Sentences are then picked
+greedily with an MMR penalty for overlap with what is already chosen. A chosen sentence
+whose speaker is a pronoun shows the resolved name in brackets ("[Vladimir Rogov]
+indicated that …").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from newstrace.model import Article, Claim, Sentence, Summary, SummarySentence
+
+# Bump whenever the choice of sentences can change: stored summaries of another version
+# are recomputed.
+SUMMARY_VERSION = "1"
+
+_WORD = re.compile(r"\w+")
+_QUOTED = re.compile(r"[\"«“„「『](.*?)[\"»”“」』]", re.DOTALL)
+# What may end a sentence, once closing quotes and brackets are set aside.
+_TERMINAL = frozenset(".!?…。！？؟।;")
+_CLOSERS = frozenset("\"'»”’)]」』")
+
+# Feature order; WEIGHTS follows it.
+FEATURES = (
+    "bias",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "early",
+    "relative_position",
+    "length",
+    "length_squared",
+    "short",
+    "title_similarity",
+    "centrality",
+    "quoted_share",
+    "unfinished",
+    "digits",
+    "capitals",
+    "lexrank",
+)
+
+# Fitted by ridge regression of each sentence's ROUGE-2 + ROUGE-L F1 against the newsroom
+# abstract, on all 287 OrangeSum dev articles (benchmarks/summaries.py --tune). 5-fold
+# cross-validated R2/RL: 9.86/19.78 at 1 sentence (lead-1 6.13/15.27), 10.77/18.25 at 3
+# (lead-3 10.27/17.88), 8.94/19.10 at 32 words (lead 7.84/17.46).
+WEIGHTS = (
+    -0.0019,
+    0.0531,
+    0.0886,
+    0.0761,
+    0.0396,
+    0.0351,
+    0.0279,
+    0.0224,
+    0.0525,
+    -0.0101,
+    -0.0409,
+    0.2601,
+    0.4824,
+    -0.0053,
+    -0.0312,
+    0.0216,
+    0.0591,
+    -0.0083,
+)
+
+
+# MMR trade-off between a sentence's own score and its overlap with the chosen ones;
+# 0.1, 0.075 and 0.09 below: best cross-validated R2/RL of a 0.1/0.3 x 0/0.075 x 0/0.09
+# grid (benchmarks/summaries.py --tune; 3 sentences: 9.77/16.81 with both at 0).
+REDUNDANCY = 0.1
+# How much a long sentence is held back when several are asked for (see summarize_with).
+BREVITY = 0.075
+# How much the first three sentences are put forward when several are asked for.
+LEAD = 0.09
+# LexRank's usual damping; over this many sentences (0.3% of OrangeSum articles have more
+# than 50) the quadratic graph is skipped and every sentence gets the same centrality.
+DAMPING = 0.85
+LEXRANK_MAX_SENTENCES = 120
+# Sentences with fewer words are chosen only when nothing longer is left (bylines,
+# datelines, "Lire aussi", one-word quotes).
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One sentence as the scorer sees it."""
+
+    start: int
+    end: int
+    text: str
+    words: tuple[str, ...]
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _WORD.findall(text))
+
+
+def _vector(words: tuple[str, ...], idf: dict[str, float]) -> dict[str, float]:
+    vector: dict[str, float] = {}
+    for word in words:
+        vector[word] = vector.get(word, 0.0) + idf.get(word, 1.0)
+    return vector
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(value * b.get(word, 0.0) for word, value in a.items())
+    if dot == 0.0:
+        return 0.0
+    norm_a = math.sqrt(sum(v * v for v in a.values()))
+    norm_b = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (norm_a * norm_b)
+
+
+def _cosine_to_rest(
+    vector: dict[str, float], total: dict[str, float], total_square: float
+) -> float:
+    """Cosine of a sentence with the sum of all the other sentences, in O(its words)."""
+    dot_total = sum(v * total[w] for w, v in vector.items())
+    own = sum(v * v for v in vector.values())
+    dot_rest = dot_total - own
+    rest_square = total_square - 2.0 * dot_total + own
+    if dot_rest <= 0.0 or rest_square <= 1e-12 or own == 0.0:
+        return 0.0
+    return dot_rest / math.sqrt(own * rest_square)
+
+
+def _capitals(text: str, words: int) -> float:
+    """Share of words after the first that start with a capital (names, places)."""
+    if words < 2:
+        return 0.0
+    named = sum(1 for m in _WORD.finditer(text) if m.start() > 0 and m.group()[0].isupper())
+    return named / words
+
+
+def _lexrank(vectors: list[dict[str, float]]) -> list[float]:
+    """LexRank (PageRank over cosine similarity), scaled so the mean sentence has 1."""
+    count = len(vectors)
+    if count > LEXRANK_MAX_SENTENCES or count < 2:
+        return [1.0] * count
+    norms = [math.sqrt(sum(v * v for v in vector.values())) or 1.0 for vector in vectors]
+    weights = [[0.0] * count for _ in range(count)]
+    for i in range(count):
+        for j in range(i + 1, count):
+            small, large = sorted((vectors[i], vectors[j]), key=len)
+            dot = sum(value * large.get(word, 0.0) for word, value in small.items())
+            weights[i][j] = weights[j][i] = dot / (norms[i] * norms[j])
+    out = [sum(row) or 1.0 for row in weights]
+    rank = [1.0 / count] * count
+    for _ in range(30):
+        rank = [
+            (1 - DAMPING) / count
+            + DAMPING * sum(weights[j][i] / out[j] * rank[j] for j in range(count))
+            for i in range(count)
+        ]
+    return [value * count for value in rank]
+
+
+def _unfinished(text: str) -> bool:
+    """True when the sentence does not end like one (headlines, furniture, cut lines)."""
+    stripped = text.rstrip()
+    while stripped and (stripped[-1] in _CLOSERS or unicodedata.category(stripped[-1]) == "Pf"):
+        stripped = stripped[:-1].rstrip()
+    return not stripped or stripped[-1] not in _TERMINAL
+
+
+def _quoted_share(text: str) -> float:
+    inside = sum(len(m.group(1)) for m in _QUOTED.finditer(text))
+    return min(1.0, inside / max(1, len(text.strip())))
+
+
+def _units(article: Article) -> list[_Unit]:
+    """The article's sentences (or its lines, when no sentences were made), non-empty."""
+    spans: list[Sentence] = list(article.sentences)
+    if not spans and article.text.strip():
+        spans = [Sentence(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", article.text)]
+    units: list[_Unit] = []
+    for span in spans:
+        start, end = max(0, span.start), min(len(article.text), span.end)
+        if end <= start:
+            continue
+        raw = article.text[start:end]
+        # Offsets of the stripped sentence, so a shown sentence never starts with a space.
+        lead = len(raw) - len(raw.lstrip())
+        trail = len(raw) - len(raw.rstrip())
+        if lead + trail >= len(raw):
+            continue
+        start, end = start + lead, end - trail
+        text = article.text[start:end]
+        units.append(_Unit(start, end, text, _tokens(text)))
+    return units
+
+
+def sentence_features(article: Article) -> tuple[list[tuple[int, int]], list[list[float]]]:
+    """Each sentence's (start, end) and its feature values, in FEATURES order."""
+    units = _units(article)
+    count = len(units)
+    document_frequency: dict[str, int] = {}
+    for unit in units:
+        for word in set(unit.words):
+            document_frequency[word] = document_frequency.get(word, 0) + 1
+    idf = {w: math.log((count + 1) / (df + 0.5)) for w, df in document_frequency.items()}
+    vectors = [_vector(unit.words, idf) for unit in units]
+    title_vector = _vector(_tokens(article.title or ""), idf)
+    total: dict[str, float] = {}
+    for vector in vectors:
+        for word, value in vector.items():
+            total[word] = total.get(word, 0.0) + value
+    total_square = sum(v * v for v in total.values())
+    central = _lexrank(vectors)
+    rows: list[list[float]] = []
+    for index, (unit, vector) in enumerate(zip(units, vectors, strict=True)):
+        length = len(unit.words) / 30.0
+        rows.append(
+            [
+                1.0,
+                float(index == 0),
+                float(index == 1),
+                float(index == 2),
+                float(index == 3),
+                float(index == 4),
+                float(5 <= index <= 7),
+                index / max(1, count - 1),
+                length,
+                length * length,
+                float(len(unit.words) < MIN_WORDS),
+                _cosine(vector, title_vector),
+                _cosine_to_rest(vector, total, total_square),
+                _quoted_share(unit.text),
+                float(_unfinished(unit.text)),
+                float(any(ch.isdigit() for ch in unit.text)),
+                _capitals(unit.text, len(unit.words)),
+                central[index],
+            ]
+        )
+    return [(u.start, u.end) for u in units], rows
+
+
+def _score(row: list[float], weights: tuple[float, ...]) -> float:
+    return sum(w * x for w, x in zip(weights, row, strict=True))
+
+
+def _speaker_named(article: Article, start: int, end: int, claims: list[Claim]) -> str:
+    """The sentence text, with a pronoun speaker followed or replaced by the resolved name."""
+    inserts: list[tuple[int, int, str]] = []
+    for claim in claims:
+        if claim.speaker is None or claim.speaker_start is None or claim.speaker_end is None:
+            continue
+        if not (start <= claim.speaker_start < claim.speaker_end <= end):
+            continue
+        surface = article.text[claim.speaker_start : claim.speaker_end]
+        surface_words = set(_tokens(surface))
+        if surface_words & set(_tokens(claim.speaker)):
+            continue  # already named ("Rogov" for "Vladimir Rogov")
+        glued = claim.speaker_start > 0 and article.text[claim.speaker_start - 1] in "-'’"
+        name = f"[{claim.speaker}]"
+        if glued or len(surface_words) > 1:
+            # "a-t-il déclaré", "the Russian president": keep the words, add the name.
+            inserts.append((claim.speaker_end, claim.speaker_end, f" {name}"))
+        else:
+            inserts.append((claim.speaker_start, claim.speaker_end, name))
+    text = article.text[start:end]
+    for left, right, replacement in sorted(set(inserts), reverse=True):
+        text = text[: left - start] + replacement + text[right - start :]
+    return text
+
+
+def _dangling_speaker(start: int, end: int, claims: list[Claim]) -> bool:
+    """True when a claim in the sentence has a speaker phrase that nobody resolved."""
+    return any(
+        c.speaker is None and c.speaker_start is not None and start <= c.speaker_start < end
+        for c in claims
+    )
+
+
+def summarize(article: Article, *, sentences: int = 3, words: int | None = None) -> Summary:
+    """The article's summary: at most `sentences` sentences, within `words` words if given.
+
+    The best sentence is always shown, even when it alone is longer than `words`.
+    """
+    return summarize_with(
+        article, WEIGHTS, REDUNDANCY, BREVITY, LEAD, sentences=sentences, words=words
+    )
+
+
+def summarize_with(
+    article: Article,
+    weights: tuple[float, ...],
+    redundancy: float,
+    brevity: float,
+    lead: float,
+    *,
+    sentences: int = 3,
+    words: int | None = None,
+    features: tuple[list[tuple[int, int]], list[list[float]]] | None = None,
+) -> Summary:
+    """`summarize` with other weights and trade-offs (for tuning them on data).
+
+    `features` is `sentence_features(article)` when the caller already has it.
+    """
+    spans, rows = features if features is not None else sentence_features(article)
+    if not spans or sentences < 1:
+        return Summary(sentences=[], text="", version=SUMMARY_VERSION)
+    scores = [_score(row, weights) for row in rows]
+    # The weights score one sentence alone. In a summary of several sentences each extra
+    # one costs precision, and the lead's sentences read on from each other: the more
+    # sentences asked for, the more a long one is held back and the lead put forward.
+    if words is None:
+        several = 1.0 - 1.0 / sentences
+        length = FEATURES.index("length")
+        for index, row in enumerate(rows):
+            scores[index] -= several * brevity * row[length]
+            if index < 3:
+                scores[index] += several * lead
+    claims = list(article.claims)
+    short = FEATURES.index("short")
+    for index, (start, end) in enumerate(spans):
+        # A sentence whose speaker stays a bare pronoun loses to one that names them, and a
+        # very short one comes last: 1 and 10 exceed the whole range of weighted scores
+        # (-0.1 to 0.6 on OrangeSum), so these act as ranks, not as weights.
+        if _dangling_speaker(start, end, claims):
+            scores[index] -= 1.0
+        if rows[index][short] > 0.0:
+            scores[index] -= 10.0
+    word_counts = [len(_tokens(article.text[s:e])) for s, e in spans]
+    term_vectors = [_vector(_tokens(article.text[s:e]), {}) for s, e in spans]
+    chosen: list[int] = []
+    used_words = 0
+    remaining = set(range(len(spans)))
+    while remaining and len(chosen) < sentences:
+        best, best_value = -1, -math.inf
+        for index in sorted(remaining):
+            overlap = max(
+                (_cosine(term_vectors[index], term_vectors[c]) for c in chosen), default=0.0
+            )
+            value = scores[index] - redundancy * overlap
+            if value > best_value:
+                best, best_value = index, value
+        remaining.discard(best)
+        if words is not None and chosen and used_words + word_counts[best] > words:
+            continue
+        chosen.append(best)
+        used_words += word_counts[best]
+        if words is not None and used_words >= words:
+            break
+    chosen.sort()
+    shown = [
+        SummarySentence(
+            text=_speaker_named(article, *spans[i], claims), start=spans[i][0], end=spans[i][1]
+        )
+        for i in chosen
+    ]
+    return Summary(
+        sentences=shown, text=" ".join(s.text for s in shown), version=SUMMARY_VERSION
+    )
