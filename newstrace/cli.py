@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("failures", "documents that could not be ingested, with why", cmd_failures)
     _json(sub)
 
+    sub = command("watch", "poll feeds politely and store each new item's article", cmd_watch)
+    sub.add_argument("sources", nargs="+", metavar="FEED", help="feed URL or file, or OPML list")
+    sub.add_argument("--every", default="10m", help="time between rounds: 90s, 10m, 1h (10m)")
+    sub.add_argument("--once", action="store_true", help="one round, then exit")
+    sub.add_argument("--delay", type=float, default=1.0, help="seconds between requests to a host")
+    sub.add_argument("--state", metavar="FILE", help="seen items (default: beside the database)")
+    _json(sub)  # without --once: one JSON document per round, one per line
+
     sub = command("serve", "the web reader and JSON API", cmd_serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sub.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
@@ -307,6 +315,57 @@ def cmd_failures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from newstrace.fetch import Fetcher, FetchPolicy
+    from newstrace.watch import (
+        RoundReport,
+        WatchError,
+        WatchState,
+        default_state_path,
+        parse_interval,
+        watch,
+    )
+
+    settings = Settings.from_env()
+    if args.delay < 0:
+        raise CommandError(f"--delay {args.delay:g}: give seconds, 0 or more")
+    state_path = Path(args.state) if args.state else default_state_path(database_url(args.db))
+    try:
+        every = parse_interval(args.every)
+        state = WatchState.load(state_path)
+    except WatchError as error:
+        raise CommandError(str(error)) from None
+
+    def show(report: RoundReport) -> None:
+        if args.json:
+            print(json.dumps(report.to_dict(), ensure_ascii=False), flush=True)
+            return
+        unchanged = sum(check.outcome == "unchanged" for check in report.feeds)
+        new = sum(check.new_items for check in report.feeds)
+        print(f"feeds checked: {len(report.feeds)} ({unchanged} unchanged), new items: {new}")
+        for check in report.feeds:
+            if check.outcome == "failed":
+                print(f"  feed failed: {check.feed}: {check.reason}")
+        _print_ingest_report(report.ingest, sys.stdout)
+        sys.stdout.flush()
+
+    with _open_store(args) as store, Fetcher(settings, FetchPolicy(host_delay=args.delay)) as web:
+        try:
+            watch(
+                args.sources,
+                store,
+                state,
+                web,
+                settings,
+                every=every,
+                once=args.once,
+                on_round=show,
+            )
+        except KeyboardInterrupt:
+            print(f"newstrace: watch stopped; seen items kept in {state_path}", file=sys.stderr)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from newstrace.demo import sample_corpus_sources
 
@@ -364,8 +423,7 @@ def _print_ingest_report(report: IngestReport, out: TextIO) -> None:
         names = ", ".join(Path(s.source).name for s in report.passed_over[:5])
         more = ", …" if report.skipped > 5 else ""
         out.write(
-            f"  passed over {report.skipped} files that are not news documents by their "
-            f"name ({names}{more}); name a file to read it anyway\n"
+            f"  passed over {report.skipped} items that are not news documents ({names}{more})\n"
         )
     for failure in report.failures[:20]:
         out.write(f"  failed: {failure.source}: {failure.reason}\n")

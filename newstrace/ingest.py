@@ -53,6 +53,10 @@ class IngestReport:
         }
 
 
+# A WARC crawl passes over two records (request, metadata) per page: count them all, but
+# list only the first ones, so the report stays small.
+MAX_LISTED_SKIPPED = 100
+
 Progress = Callable[[str, str], None]
 """Called after each document with (outcome, source): ingested, duplicate or failed."""
 
@@ -70,7 +74,8 @@ def ingest_documents(
     for document in documents:
         if isinstance(document, Skipped):
             report.skipped += 1
-            report.passed_over.append(document)
+            if len(report.passed_over) < MAX_LISTED_SKIPPED:
+                report.passed_over.append(document)
             continue
         outcome: Article | Failure = (
             document if isinstance(document, Failure) else try_analyze(document, context)

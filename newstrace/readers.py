@@ -1,9 +1,11 @@
-"""Sources to raw documents: files, directories, globs, stdin, JSON Lines.
+"""Sources to raw documents: files, directories, globs, stdin, JSON Lines, WARC, feeds, URLs.
 
 `read_sources` yields one `RawDocument` or `Failure` per document, lazily and in a stable
 order, and never raises for a bad input: a missing path, a binary or oversized file, a
 broken JSON line each become a Failure with a one-line reason, and the rest goes on.
 Text is decoded by `newstrace.encoding`; HTML is passed on as is (extraction comes later).
+WARC archives are read by `newstrace.warc`; feeds, OPML lists and http(s) URLs by
+`newstrace.feeds`, whose pages come through the polite client of `newstrace.fetch`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from newstrace.encoding import binary_kind, decode_document, normalise_newlines
 from newstrace.model import Failure, RawDocument, Skipped
 from newstrace.settings import Settings
+
+if TYPE_CHECKING:
+    from newstrace.fetch import Fetcher
 
 STDIN_SOURCE = "<stdin>"
 
@@ -36,6 +41,7 @@ _KIND_BY_EXTENSION = {
     ".warc": "warc",
     ".rss": "feed",
     ".atom": "feed",
+    ".rdf": "feed",
     ".xml": "feed",
     ".opml": "opml",
 }
@@ -45,11 +51,8 @@ _KIND_BY_EXTENSION = {
 # Named explicitly, any file is read.
 _WALK_KINDS = frozenset({"text", "html", "jsonl", "warc", "feed", "opml"})
 
-_NOT_READ_YET = {
-    "warc": "WARC archives are not read yet; extract the pages to HTML files meanwhile",
-    "feed": "RSS/Atom feeds are not read yet; save the linked articles as HTML meanwhile",
-    "opml": "OPML feed lists are not read yet; save the linked articles as HTML meanwhile",
-}
+# A source naming a scheme (`https://…`, `ftp://…`, `javascript:…`) is a URL, not a path.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^(?:javascript|data|mailto|file):", re.I)
 
 # The HTML sniff looks this far into a document with no telling extension; a doctype or
 # <html> tag after leading comments and whitespace sits well inside it.
@@ -69,20 +72,65 @@ Item = RawDocument | Failure | Skipped
 
 
 def read_sources(
-    sources: Sequence[str], settings: Settings, stdin: BinaryIO | None = None
+    sources: Sequence[str],
+    settings: Settings,
+    stdin: BinaryIO | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Item]:
     """Every document of the given sources, each a RawDocument or a Failure, lazily.
 
     A directory walk also yields a Skipped item for each file that is not a news document
-    by its extension (README.md, data.json, photo.png): nothing is passed over silently.
+    by its extension (README.md, data.json, photo.png): nothing is passed over silently;
+    so does a WARC archive for each record that is not an HTML page. Feeds and URLs are
+    fetched with `fetcher` (by default a polite `Fetcher` made on first use).
     """
-    for source in sources:
-        if source == "-":
-            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings)
-        elif not os.path.lexists(source) and _GLOB_MAGIC.search(source):
-            yield from _read_glob(source, settings)
-        else:
-            yield from _read_path(source, source, settings, frozenset())
+    network = _Network(settings, fetcher)
+    try:
+        for source in sources:
+            if source == "-":
+                yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer, settings)
+            elif not os.path.lexists(source) and _URL.match(source):
+                yield from _read_url(source, network)
+            elif not os.path.lexists(source) and _GLOB_MAGIC.search(source):
+                yield from _read_glob(source, settings, network)
+            else:
+                yield from _read_path(source, source, settings, frozenset(), network)
+    finally:
+        network.close()
+
+
+class _Network:
+    """The Fetcher for feeds and URLs, made on first use: a run of files never opens one."""
+
+    def __init__(self, settings: Settings, fetcher: Fetcher | None) -> None:
+        self._settings = settings
+        self._given = fetcher
+        self._made: Fetcher | None = None
+
+    def fetcher(self) -> Fetcher:
+        if self._given is not None:
+            return self._given
+        if self._made is None:
+            from newstrace.fetch import Fetcher
+
+            self._made = Fetcher(self._settings)
+        return self._made
+
+    def close(self) -> None:
+        if self._made is not None:
+            self._made.close()
+
+
+def _read_url(url: str, network: _Network) -> Iterator[Item]:
+    """An http(s) URL: a feed, an OPML list or a page; any other scheme is refused."""
+    from newstrace.feeds import read_url
+    from newstrace.fetch import url_scheme_refusal
+
+    refusal = url_scheme_refusal(url)
+    if refusal is not None:
+        yield Failure(url, refusal)
+        return
+    yield from read_url(url, network.fetcher())
 
 
 def looks_like_html(text: str) -> bool:
@@ -91,7 +139,7 @@ def looks_like_html(text: str) -> bool:
     return "<!doctype html" in head or "<html" in head
 
 
-def _read_glob(pattern: str, settings: Settings) -> Iterator[Item]:
+def _read_glob(pattern: str, settings: Settings, network: _Network) -> Iterator[Item]:
     matches = sorted(glob.glob(pattern, recursive=True))
     if not matches:
         yield Failure(
@@ -102,11 +150,15 @@ def _read_glob(pattern: str, settings: Settings) -> Iterator[Item]:
         inner = match.rstrip(os.sep) + os.sep
         if os.path.isdir(match) and any(other.startswith(inner) for other in matches):
             continue  # `**` also matched what is inside: read those, not the directory again
-        yield from _read_path(match, match, settings, frozenset())
+        yield from _read_path(match, match, settings, frozenset(), network)
 
 
 def _read_path(
-    path: str, source: str, settings: Settings, ancestors: frozenset[tuple[int, int]]
+    path: str,
+    source: str,
+    settings: Settings,
+    ancestors: frozenset[tuple[int, int]],
+    network: _Network,
 ) -> Iterator[Item]:
     try:
         info = os.stat(path)
@@ -114,15 +166,20 @@ def _read_path(
         yield Failure(source, _os_reason(error, broken_link=os.path.islink(path)))
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk(path, source, settings, ancestors | {(info.st_dev, info.st_ino)})
+        inside = ancestors | {(info.st_dev, info.st_ino)}
+        yield from _walk(path, source, settings, inside, network)
     elif not stat.S_ISREG(info.st_mode):
         yield Failure(source, "not a regular file (a device, pipe or socket); give a file")
     else:
-        yield from _read_file(path, source, info.st_size, settings)
+        yield from _read_file(path, source, info.st_size, settings, network)
 
 
 def _walk(
-    path: str, source: str, settings: Settings, ancestors: frozenset[tuple[int, int]]
+    path: str,
+    source: str,
+    settings: Settings,
+    ancestors: frozenset[tuple[int, int]],
+    network: _Network,
 ) -> Iterator[Item]:
     """A directory, recursively, sorted by name, hidden entries skipped."""
     try:
@@ -146,21 +203,25 @@ def _walk(
                 "not a news document by its name; name the file to read it anyway",
             )
             continue
-        yield from _read_path(child, child_source, settings, ancestors)
+        yield from _read_path(child, child_source, settings, ancestors, network)
 
 
 def _walk_reads(name: str) -> bool:
     """Whether a directory walk reads this file: a document extension, or none at all."""
     kind = describe_source_kind(name)
+    if name.lower().endswith(".xml"):
+        return False  # sitemaps and configs, mostly: a feed in a walk is .rss/.atom/.rdf
     return kind in _WALK_KINDS or (kind == "sniff" and not os.path.splitext(name)[1])
 
 
 def _read_file(
-    path: str, source: str, size: int, settings: Settings
-) -> Iterator[RawDocument | Failure]:
+    path: str, source: str, size: int, settings: Settings, network: _Network
+) -> Iterator[Item]:
     kind = describe_source_kind(path)
-    if kind in _NOT_READ_YET:
-        yield Failure(source, _NOT_READ_YET[kind])
+    if kind == "warc":  # read record by record: the size limit applies to each
+        from newstrace.warc import read_warc
+
+        yield from read_warc(path, source, settings)
         return
     if kind == "jsonl":
         yield from _read_jsonl(path, source, settings)
@@ -179,6 +240,13 @@ def _read_file(
         yield Failure(source, _too_large(len(data), limit, at_least=True))
     elif kind == "json":
         yield from _json_documents(data, source)
+    elif kind in ("feed", "opml"):
+        from newstrace.feeds import is_opml, read_feed_bytes, read_opml_bytes
+
+        if kind == "opml" or is_opml(data):
+            yield from read_opml_bytes(data, source, network.fetcher())
+        else:
+            yield from read_feed_bytes(data, source, network.fetcher())
     else:
         yield _document(data, source, kind)
 

@@ -1,17 +1,22 @@
-"""The SQLite store against real files in tmp_path and in memory, with real articles."""
+"""The stores against real databases with real articles: SQLite in a file and in memory, and
+PostgreSQL on a server the test run starts (tests/pg.py); the same tests run on each."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from conftest import DEV, SEEDS
+from pg import PostgresServer, ServerUnavailable, free_port, start_server
 
 from newstrace.model import (
     Article,
@@ -29,12 +34,16 @@ from newstrace.model import (
 from newstrace.pipeline import Pipeline, extract
 from newstrace.store import Store, StoreError
 from newstrace.store.migrations import migrations
+from newstrace.store.pg_migrations import migrations as pg_migrations
+from newstrace.store.postgres import PostgresStore, ts_query
 from newstrace.store.sqlite import SQLiteStore, fts_query
 
 FRENCH_SEED = SEEDS / "000_922ab060dcfde385.txt"
 ENGLISH_SEED = SEEDS / "002_675ba3ab04b08978.txt"
 
 _EXTRACT_ONLY = Pipeline([extract])
+
+AnyStore = SQLiteStore | PostgresStore
 
 
 def read_article(path: Path, **meta: str) -> Article:
@@ -119,23 +128,82 @@ def hand_article(id: str, source: str, **fields: str | None) -> Article:
     return Article(id=id, source=source, text=f"Text of {source}.", **fields)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["file", "memory"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SQLiteStore]:
-    path = str(tmp_path / "newstrace.db") if request.param == "file" else ":memory:"
-    with SQLiteStore(path) as opened:
-        assert isinstance(opened, SQLiteStore)
+# -- backends ----------------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole run; missing binaries fail in CI, skip elsewhere."""
+    try:
+        server = start_server()
+    except ServerUnavailable as error:
+        if in_ci():
+            pytest.fail(f"the PostgreSQL tests need a server: {error}")
+        pytest.skip(f"no PostgreSQL server here: {error}")
+    yield server
+    server.stop()
+
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A new empty database on the test server, dropped afterwards."""
+    name = f"newstrace_test_{next(_database_numbers)}"
+    url = postgres.create_database(name)
+    yield url
+    postgres.drop_database(name)
+
+
+def open_store(url: str) -> AnyStore:
+    opened = Store(url)
+    assert isinstance(opened, SQLiteStore | PostgresStore)
+    return opened
+
+
+def raw_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    """Run SQL on the database behind a store, around newstrace (to check or to tamper)."""
+    if url.startswith("postgresql://"):
+        with psycopg.connect(url, autocommit=True) as db:
+            cursor = db.execute(sql.encode("utf-8"))
+            return cursor.fetchall() if cursor.description else []
+    with sqlite3.connect(url) as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.fixture(params=["sqlite-file", "sqlite-memory", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnyStore]:
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+    elif request.param == "sqlite-file":
+        url = str(tmp_path / "newstrace.db")
+    else:
+        url = ":memory:"
+    with open_store(url) as opened:
         yield opened
+
+
+@pytest.fixture(params=["sqlite-file", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store lives beyond one opening: a SQLite file or a PostgreSQL database."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return str(tmp_path / "news.db")
 
 
 # -- articles ----------------------------------------------------------------------------
 
 
-def test_full_article_round_trips_unchanged_after_reopening_the_file(tmp_path: Path) -> None:
+def test_full_article_round_trips_unchanged_after_reopening_the_database(database: str) -> None:
     article = full_french_article()
-    path = tmp_path / "news.db"
-    with SQLiteStore(path) as store:
+    with open_store(database) as store:
         assert store.add(article) == "ingested"
-    with SQLiteStore(path) as reopened:
+    with open_store(database) as reopened:
         stored = reopened.get(article.id)
     assert stored == article
     assert stored is not None and stored.summary is not None
@@ -151,7 +219,7 @@ def test_memory_store_round_trips_a_real_article() -> None:
         assert store.get("0000000000000000") is None
 
 
-def test_same_id_again_is_a_duplicate_and_changes_nothing(store: SQLiteStore) -> None:
+def test_same_id_again_is_a_duplicate_and_changes_nothing(store: AnyStore) -> None:
     article = read_article(FRENCH_SEED, title="First title")
     again = read_article(FRENCH_SEED, title="Second title")
     again.source = "elsewhere/copy.txt"
@@ -164,7 +232,7 @@ def test_same_id_again_is_a_duplicate_and_changes_nothing(store: SQLiteStore) ->
     assert (stored.title, stored.source) == ("First title", str(FRENCH_SEED))
 
 
-def test_update_replaces_the_stored_article_and_its_search_text(store: SQLiteStore) -> None:
+def test_update_replaces_the_stored_article_and_its_search_text(store: AnyStore) -> None:
     article = read_article(ENGLISH_SEED, title="Pelican gazette")
     store.add(article)
     article.title = "Baltic recruits"
@@ -178,7 +246,7 @@ def test_update_replaces_the_stored_article_and_its_search_text(store: SQLiteSto
     assert store.search("pelican") == []
 
 
-def test_undecodable_characters_round_trip_and_stay_searchable(store: SQLiteStore) -> None:
+def test_undecodable_characters_round_trip_and_stay_searchable(store: AnyStore) -> None:
     # A lone surrogate is what Python's surrogateescape makes of a byte that is not UTF-8.
     article = read_article(ENGLISH_SEED, title="Volunteers \udcff report")
     article.text = article.text.replace("Lithuanians", "Lithuanians\udce9", 1)
@@ -190,13 +258,35 @@ def test_undecodable_characters_round_trip_and_stay_searchable(store: SQLiteStor
     assert store.search("\udcff") == []
 
 
-def test_update_of_an_unknown_id_is_a_store_error(store: SQLiteStore) -> None:
+def test_nul_characters_round_trip_and_the_text_around_them_is_searchable(
+    store: AnyStore,
+) -> None:
+    article = read_article(ENGLISH_SEED, title="Volunteers\x00 report")
+    article.text = article.text.replace("Lithuanians", "Lithuanians\x00", 1)
+    assert store.add(article) == "ingested"
+    assert store.get(article.id) == article
+    assert [a.id for a in store.articles()] == [article.id]
+    assert [h.id for h in store.search("Lithuanians")] == [article.id]
+
+
+def test_huge_article_of_distinct_words_is_stored_whole_and_found_by_its_opening(
+    store: AnyStore,
+) -> None:
+    # 1.3 MB of distinct words: more than a PostgreSQL tsvector can hold (1 MB).
+    article = read_article(ENGLISH_SEED)
+    article.text += " " + " ".join(f"token{n:07d}" for n in range(100_000))
+    assert store.add(article) == "ingested"
+    assert store.get(article.id) == article
+    assert [h.id for h in store.search("Lithuanians")] == [article.id]
+
+
+def test_update_of_an_unknown_id_is_a_store_error(store: AnyStore) -> None:
     with pytest.raises(StoreError, match="add it before updating"):
         store.update(read_article(ENGLISH_SEED))
     assert store.count() == 0
 
 
-def test_sources_and_has_source_follow_what_was_ingested(store: SQLiteStore) -> None:
+def test_sources_and_has_source_follow_what_was_ingested(store: AnyStore) -> None:
     french, english = read_article(FRENCH_SEED), read_article(ENGLISH_SEED)
     store.add(french)
     store.add(english)
@@ -216,7 +306,7 @@ def test_store_opens_sqlite_for_a_path_and_for_memory(tmp_path: Path) -> None:
 
 
 def test_failure_is_kept_with_attempts_counted_and_cleared_by_a_later_ingest(
-    store: SQLiteStore,
+    store: AnyStore,
 ) -> None:
     article = read_article(ENGLISH_SEED)
     store.record_failure(Failure(article.source, "cannot decode bytes"))
@@ -230,7 +320,7 @@ def test_failure_is_kept_with_attempts_counted_and_cleared_by_a_later_ingest(
     assert [r.source for r in store.failures()] == ["other.html"]
 
 
-def test_failure_is_cleared_when_its_source_turns_out_a_duplicate(store: SQLiteStore) -> None:
+def test_failure_is_cleared_when_its_source_turns_out_a_duplicate(store: AnyStore) -> None:
     article = read_article(FRENCH_SEED)
     store.add(article)
     store.record_failure(Failure(article.source, "disk full"))
@@ -238,7 +328,7 @@ def test_failure_is_cleared_when_its_source_turns_out_a_duplicate(store: SQLiteS
     assert store.failures() == []
 
 
-def test_failures_are_listed_oldest_first(store: SQLiteStore) -> None:
+def test_failures_are_listed_oldest_first(store: AnyStore) -> None:
     for source in ["c.txt", "a.txt", "b.txt"]:
         store.record_failure(Failure(source, "empty document: no text"))
     store.record_failure(Failure("c.txt", "empty document: no text"))
@@ -248,16 +338,14 @@ def test_failures_are_listed_oldest_first(store: SQLiteStore) -> None:
 # -- opening and migrations --------------------------------------------------------------
 
 
-def test_migrations_are_recorded_and_reopening_applies_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "news.db"
-    SQLiteStore(path).close()
-    with sqlite3.connect(path) as db:
-        first = db.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
-    with SQLiteStore(path) as store:
-        assert store.schema_version() == migrations()[-1].version
-    with sqlite3.connect(path) as db:
-        again = db.execute("SELECT version, applied_at FROM schema_migrations").fetchall()
-    assert [v for v, _ in first] == [m.version for m in migrations()]
+def test_migrations_are_recorded_and_reopening_applies_nothing(database: str) -> None:
+    known = pg_migrations() if database.startswith("postgresql://") else migrations()
+    open_store(database).close()
+    first = raw_rows(database, "SELECT version, applied_at FROM schema_migrations ORDER BY 1")
+    with open_store(database) as store:
+        assert store.schema_version() == known[-1].version
+    again = raw_rows(database, "SELECT version, applied_at FROM schema_migrations ORDER BY 1")
+    assert [v for v, _ in first] == [m.version for m in known]
     assert again == first
 
 
@@ -276,13 +364,11 @@ def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
     assert path.is_file()
 
 
-def test_database_newer_than_the_code_asks_to_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "news.db"
-    SQLiteStore(path).close()
-    with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO schema_migrations VALUES (9999, 'm9999_future', '2099-01-01')")
+def test_database_newer_than_the_code_asks_to_upgrade(database: str) -> None:
+    open_store(database).close()
+    raw_rows(database, "INSERT INTO schema_migrations VALUES (9999, 'm9999_future', '2099-01-01')")
     with pytest.raises(StoreError, match="upgrade newstrace") as caught:
-        SQLiteStore(path)
+        open_store(database)
     assert "9999" in str(caught.value)
 
 
@@ -318,7 +404,7 @@ def test_a_directory_as_database_gives_a_store_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def seeded(store: SQLiteStore) -> SQLiteStore:
+def seeded(store: AnyStore) -> AnyStore:
     store.add(read_article(FRENCH_SEED, title="Des volontaires occidentaux en Ukraine"))
     store.add(read_article(ENGLISH_SEED))
     for article in ecb_articles(20):
@@ -326,31 +412,31 @@ def seeded(store: SQLiteStore) -> SQLiteStore:
     return store
 
 
-def test_search_ignores_accents_and_case(seeded: SQLiteStore) -> None:
+def test_search_ignores_accents_and_case(seeded: AnyStore) -> None:
     french = read_article(FRENCH_SEED).id
     for query in ["etats", "États", "ETATS-unis", "bresil"]:
         hits = seeded.search(query)
         assert [h.id for h in hits] == [french], query
 
 
-def test_search_word_ending_in_star_is_a_prefix(seeded: SQLiteStore) -> None:
+def test_search_word_ending_in_star_is_a_prefix(seeded: AnyStore) -> None:
     french = read_article(FRENCH_SEED).id
     assert seeded.search("volontair") == []
     assert french in [h.id for h in seeded.search("volontair*")]
 
 
-def test_search_requires_every_word(seeded: SQLiteStore) -> None:
+def test_search_requires_every_word(seeded: AnyStore) -> None:
     english = read_article(ENGLISH_SEED).id
     assert [h.id for h in seeded.search("Rogov Lithuanians")] == [english]
     assert seeded.search("Rogov Brésil Lithuanians") == []
 
 
-def test_search_snippet_marks_the_hits_in_brackets(seeded: SQLiteStore) -> None:
+def test_search_snippet_marks_the_hits_in_brackets(seeded: AnyStore) -> None:
     hits = seeded.search("Lithuanians")
     assert hits and "[Lithuanians]" in hits[0].snippet
 
 
-def test_search_ranks_the_article_about_the_words_first(store: SQLiteStore) -> None:
+def test_search_ranks_the_article_about_the_words_first(store: AnyStore) -> None:
     english = read_article(ENGLISH_SEED)
     french = read_article(FRENCH_SEED)
     # "with" is in both seeds: 7 times in the English one, once in the French one.
@@ -386,14 +472,14 @@ def test_search_ranks_the_article_about_the_words_first(store: SQLiteStore) -> N
         "   ",
     ],
 )
-def test_hostile_search_queries_never_raise(seeded: SQLiteStore, query: str) -> None:
+def test_hostile_search_queries_never_raise(seeded: AnyStore, query: str) -> None:
     hits = seeded.search(query)
     assert isinstance(hits, list)
     if not fts_query(query):
         assert hits == []
 
 
-def test_search_query_operators_are_plain_words(seeded: SQLiteStore) -> None:
+def test_search_query_operators_are_plain_words(seeded: AnyStore) -> None:
     assert fts_query('Rogov" AND -x') == '"Rogov""" "AND" "-x"'
     assert seeded.search("Brésil OR Lithuanians") == []
 
@@ -401,7 +487,7 @@ def test_search_query_operators_are_plain_words(seeded: SQLiteStore) -> None:
 # -- resolve -----------------------------------------------------------------------------
 
 
-def test_resolve_by_id_prefix_source_url_and_file_name(store: SQLiteStore) -> None:
+def test_resolve_by_id_prefix_source_url_and_file_name(store: AnyStore) -> None:
     french = read_article(FRENCH_SEED, url="https://example.org/rogov")
     english = read_article(ENGLISH_SEED)
     store.add(french)
@@ -414,7 +500,7 @@ def test_resolve_by_id_prefix_source_url_and_file_name(store: SQLiteStore) -> No
     assert store.resolve("https://example.org/rogov").id == french.id
 
 
-def test_resolve_ambiguous_prefix_lists_the_candidates(store: SQLiteStore) -> None:
+def test_resolve_ambiguous_prefix_lists_the_candidates(store: AnyStore) -> None:
     for n in range(7):
         store.add(hand_article(f"abcd{n:012d}", f"batch/{n}.txt"))
     with pytest.raises(StoreError, match="matches several articles") as caught:
@@ -425,7 +511,7 @@ def test_resolve_ambiguous_prefix_lists_the_candidates(store: SQLiteStore) -> No
     assert store.resolve("abcd000000000006").source == "batch/6.txt"
 
 
-def test_resolve_same_file_name_in_two_folders_is_ambiguous(store: SQLiteStore) -> None:
+def test_resolve_same_file_name_in_two_folders_is_ambiguous(store: AnyStore) -> None:
     store.add(hand_article("1111000000000000", "2024/page.html"))
     store.add(hand_article("2222000000000000", "2025/page.html"))
     with pytest.raises(StoreError, match=r"2024/page\.html.*2025/page\.html"):
@@ -435,7 +521,7 @@ def test_resolve_same_file_name_in_two_folders_is_ambiguous(store: SQLiteStore) 
     assert store.resolve("dépêche.html").id == "3333000000000000"
 
 
-def test_resolve_unknown_or_too_short_says_what_to_try(store: SQLiteStore) -> None:
+def test_resolve_unknown_or_too_short_says_what_to_try(store: AnyStore) -> None:
     store.add(hand_article("abcdef0000000000", "a.txt"))
     for ref in ["abc", "zzzz", "b.txt", ""]:
         with pytest.raises(StoreError, match=r"no article matches .*newstrace list"):
@@ -446,7 +532,7 @@ def test_resolve_unknown_or_too_short_says_what_to_try(store: SQLiteStore) -> No
 
 
 def test_articles_newest_published_first_undated_last_then_latest_ingested(
-    store: SQLiteStore,
+    store: AnyStore,
 ) -> None:
     dates = {
         "a": "2023-05-01",
@@ -463,7 +549,7 @@ def test_articles_newest_published_first_undated_last_then_latest_ingested(
     assert [a.source for a in store.articles(limit=2)] == ["c.txt", "d.txt"]
 
 
-def test_articles_filter_by_story_and_language(store: SQLiteStore) -> None:
+def test_articles_filter_by_story_and_language(store: AnyStore) -> None:
     store.add(hand_article("0000000000000001", "1.txt", language="fr", story="s1"))
     store.add(hand_article("0000000000000002", "2.txt", language="en", story="s1"))
     store.add(hand_article("0000000000000003", "3.txt", language="fr", story="s2"))
@@ -479,20 +565,21 @@ def test_articles_filter_by_story_and_language(store: SQLiteStore) -> None:
 def add_all(path: str, articles: list[Article], start: Any, results: Any) -> None:
     """In its own process: open the store when every worker is ready, add, report counts."""
     start.wait()
-    with SQLiteStore(path) as store:
+    with open_store(path) as store:
         added = [store.add(article) for article in articles]
     results.put((added.count("ingested"), added.count("duplicate")))
 
 
 def test_four_processes_adding_overlapping_sets_lose_and_duplicate_nothing(
-    tmp_path: Path,
+    tmp_path: Path, database: str
 ) -> None:
     articles = ecb_articles(80)
     unique = {a.id for a in articles}
     # Worker w adds articles [20w, 20w + 40): all but the first 20 go to two workers, and
     # the workers create the file, migrate it and write it at the same moment.
     shares = [articles[20 * w : 20 * w + 40] for w in range(4)]
-    path = str(tmp_path / "shared" / "news.db")
+    postgres = database.startswith("postgresql://")
+    path = database if postgres else str(tmp_path / "shared" / "news.db")
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(len(shares)), spawn.Queue()
     workers = [
@@ -506,11 +593,105 @@ def test_four_processes_adding_overlapping_sets_lose_and_duplicate_nothing(
     assert [worker.exitcode for worker in workers] == [0] * len(workers)
     assert sum(ingested for ingested, _ in counts) == len(unique)
     assert sum(i + d for i, d in counts) == sum(len(share) for share in shares)
-    with SQLiteStore(path) as store:
+    with open_store(path) as store:
         assert store.count() == len(unique)
         assert {a.id for a in store.articles()} == unique
         stored = {a.id: a for a in store.articles()}
+        assert sorted(store.sources()) == sorted({a.source for a in articles})
     assert all(stored[a.id] == a for a in articles)
-    with sqlite3.connect(path) as db:
-        seqs = [row[0] for row in db.execute("SELECT seq FROM articles ORDER BY seq")]
-    assert seqs == list(range(1, len(unique) + 1))
+    known = pg_migrations() if postgres else migrations()
+    versions = sorted(row[0] for row in raw_rows(path, "SELECT version FROM schema_migrations"))
+    assert versions == [m.version for m in known]
+    seqs = [row[0] for row in raw_rows(path, "SELECT seq FROM articles ORDER BY seq")]
+    if postgres:
+        # An identity column hands out numbers to losing inserts too: unique, not dense.
+        assert len(set(seqs)) == len(unique)
+    else:
+        assert seqs == list(range(1, len(unique) + 1))
+
+
+# -- PostgreSQL only ---------------------------------------------------------------------
+
+SECRET = "Tr0ub4dor-and-3"
+
+
+def test_store_opens_postgres_for_a_postgresql_url_and_hides_the_password(
+    postgres: PostgresServer, postgres_url: str
+) -> None:
+    with Store(postgres_url) as opened:
+        assert isinstance(opened, PostgresStore)
+        assert postgres.password not in opened.url
+        assert opened.url == postgres_url.replace(f":{postgres.password}@", "@")
+
+
+def test_unreachable_server_is_a_one_line_store_error_without_the_password() -> None:
+    port = free_port()  # nothing listens there
+    url = f"postgresql://newstrace:{SECRET}@127.0.0.1:{port}/news"
+    with pytest.raises(StoreError) as caught:
+        Store(url)
+    message = str(caught.value)
+    assert "\n" not in message and SECRET not in message
+    assert message.startswith(f"postgresql://newstrace@127.0.0.1:{port}/news: cannot connect")
+    assert message.endswith("pass another --db")
+
+
+def test_wrong_password_is_refused_without_showing_it(postgres: PostgresServer) -> None:
+    with pytest.raises(StoreError, match="password authentication failed") as caught:
+        Store(postgres.url("postgres", password=SECRET))
+    assert SECRET not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_missing_database_is_a_one_line_store_error(postgres: PostgresServer) -> None:
+    with pytest.raises(StoreError, match='database "no_such_news" does not exist') as caught:
+        Store(postgres.url("no_such_news"))
+    assert postgres.password not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_malformed_url_is_a_store_error_without_the_password() -> None:
+    with pytest.raises(StoreError, match="not a valid PostgreSQL URL") as caught:
+        Store(f"postgresql://newstrace:{SECRET}@[::1/news")
+    assert SECRET not in str(caught.value)
+
+
+def test_postgres_database_of_another_program_is_refused_untouched(postgres_url: str) -> None:
+    raw_rows(postgres_url, "CREATE TABLE invoices (number INTEGER)")
+    with pytest.raises(StoreError, match=r"not a newstrace database .*invoices"):
+        Store(postgres_url)
+    tables = raw_rows(postgres_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    assert tables == [("invoices",)]
+
+
+def test_postgres_search_folds_accents_with_unaccent_through_the_gin_index(
+    postgres_url: str,
+) -> None:
+    french = read_article(FRENCH_SEED)
+    with Store(postgres_url) as store:
+        store.add(french)
+        for article in ecb_articles(5):
+            store.add(article)
+        assert [h.id for h in store.search("etats")] == [french.id]
+    assert ("unaccent",) in raw_rows(postgres_url, "SELECT extname FROM pg_extension")
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("SET enable_seqscan = off")  # a handful of rows would be scanned otherwise
+        plan = db.execute(
+            "EXPLAIN SELECT id FROM articles "
+            "WHERE search @@ to_tsquery('newstrace_search', 'etats')"
+        ).fetchall()
+    assert any("articles_search" in line for (line,) in plan)
+
+
+def test_articles_can_be_updated_while_they_are_being_listed(postgres_url: str) -> None:
+    with Store(postgres_url) as store:
+        for article in ecb_articles(5):
+            store.add(article)
+        for article in store.articles():
+            article.story = "story-ecb"
+            store.update(article)
+        assert len(list(store.articles(story="story-ecb"))) == 5
+
+
+def test_postgres_query_quotes_every_word_and_keeps_the_same_words_as_sqlite() -> None:
+    assert ts_query('Rogov" AND -x') == "'Rogov\"' & 'AND' & '-x'"
+    assert ts_query("l'État\\ volontair*") == "'l''État\\\\' & 'volontair':*"
+    for query in ["Rog*ov", "**", "(", "a' OR 1=1 --", "\x00", "title:Rogov", "", "_ \udcff"]:
+        assert bool(ts_query(query)) == bool(fts_query(query)), query

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _NAME = re.compile(r"m(\d{4})_\w+")
@@ -26,12 +27,17 @@ class Migration:
 
 def migrations() -> list[Migration]:
     """Every migration of this package, in version order (numbers must be 1, 2, 3 …)."""
+    return collect(__name__, __path__)
+
+
+def collect(package: str, path: Iterable[str]) -> list[Migration]:
+    """Every `m<NNNN>_<what>` module of a migrations package, in version order (1, 2, 3 …)."""
     found: list[Migration] = []
-    for module in pkgutil.iter_modules(__path__):
+    for module in pkgutil.iter_modules(path):
         match = _NAME.fullmatch(module.name)
         if match is None:
             continue
-        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        loaded = importlib.import_module(f"{package}.{module.name}")
         sql = getattr(loaded, "SQL", None)
         if not isinstance(sql, str):
             raise RuntimeError(f"migration {module.name} has no SQL string")
