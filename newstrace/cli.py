@@ -122,7 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--every", default="10m", help="time between rounds: 90s, 10m, 1h (10m)")
     sub.add_argument("--once", action="store_true", help="one round, then exit")
     sub.add_argument("--delay", type=float, default=1.0, help="seconds between requests to a host")
-    sub.add_argument("--state", metavar="FILE", help="seen items (default: beside the database)")
     _json(sub)  # without --once: one JSON document per round, one per line
 
     sub = command("serve", "the web reader and JSON API", cmd_serve)
@@ -317,22 +316,13 @@ def cmd_failures(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from newstrace.fetch import Fetcher, FetchPolicy
-    from newstrace.watch import (
-        RoundReport,
-        WatchError,
-        WatchState,
-        default_state_path,
-        parse_interval,
-        watch,
-    )
+    from newstrace.watch import RoundReport, WatchError, parse_interval, watch
 
     settings = Settings.from_env()
     if args.delay < 0:
         raise CommandError(f"--delay {args.delay:g}: give seconds, 0 or more")
-    state_path = Path(args.state) if args.state else default_state_path(database_url(args.db))
     try:
         every = parse_interval(args.every)
-        state = WatchState.load(state_path)
     except WatchError as error:
         raise CommandError(str(error)) from None
 
@@ -354,7 +344,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
             watch(
                 args.sources,
                 store,
-                state,
                 web,
                 settings,
                 every=every,
@@ -362,7 +351,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 on_round=show,
             )
         except KeyboardInterrupt:
-            print(f"newstrace: watch stopped; seen items kept in {state_path}", file=sys.stderr)
+            print("newstrace: watch stopped; seen items are kept in the database", file=sys.stderr)
     return 0
 
 

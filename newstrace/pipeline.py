@@ -8,7 +8,10 @@ in order (each a plain function `stage(article, context) -> article`):
                the byline out of the body, each kept in `removed` with its reason
 3. language  — ISO 639-1 code of the clean body (py3langid)
 4. segment   — sentences, as offsets into the clean body
-5. summary   — "Get a summary": central, non-redundant sentences in the article's order
+5. entities  — persons, organizations, places, media, with keys shared across languages
+6. quantities — figures and vague amounts ("20 000", "several dozen") and what they count
+7. media     — outlets the text cites as its source ("told TASS", "selon Newsweek")
+8. summary   — "Get a summary": central, non-redundant sentences in the article's order
 
 A stage declares the fields it reads and the ones it adds; `Pipeline` checks the order
 when it is built, so a stage placed before its inputs exist fails at start-up.
@@ -137,11 +140,14 @@ def extract(article: Article, context: Context) -> Article:
 
 def default_pipeline() -> Pipeline:
     from newstrace.stages.clean import clean
+    from newstrace.stages.entities import entities
     from newstrace.stages.language import language
+    from newstrace.stages.media import media
+    from newstrace.stages.quantities import quantities
     from newstrace.stages.segment import segment
     from newstrace.stages.summary import summary
 
-    return Pipeline([extract, clean, language, segment, summary])
+    return Pipeline([extract, clean, language, segment, entities, quantities, media, summary])
 
 
 _DEFAULT: Pipeline | None = None

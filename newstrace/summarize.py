@@ -4,7 +4,8 @@ Extractive and model-free, so a summary is cheap enough to make at ingest for ev
 article, in any language. Each sentence of `article.sentences` gets a score from a linear
 model over language-independent features (position, length, similarity to the title and to
 the rest of the article, quotation share, how sentence-like it is); the weights were fitted
-on the OrangeSum dev file (`benchmarks/summaries.py --tune`). Sentences are then picked
+on the OrangeSum dev file (`benchmarks/summaries.py --tune`), one set for a single sentence
+or a word budget and one for several sentences. Sentences are then picked
 greedily with an MMR penalty for overlap with what is already chosen. A chosen sentence
 whose speaker is a pronoun shows the resolved name in brackets ("[Vladimir Rogov]
 indicated that …").
@@ -21,7 +22,7 @@ from newstrace.model import Article, Claim, Sentence, Summary, SummarySentence
 
 # Bump whenever the choice of sentences can change: stored summaries of another version
 # are recomputed.
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 
 _WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r"[\"«“„「『](.*?)[\"»”“」』]", re.DOTALL)
@@ -51,38 +52,31 @@ FEATURES = (
     "lexrank",
 )
 
-# Fitted by ridge regression of each sentence's ROUGE-2 + ROUGE-L F1 against the newsroom
-# abstract, on all 287 OrangeSum dev articles (benchmarks/summaries.py --tune). 5-fold
-# cross-validated R2/RL: 9.86/19.78 at 1 sentence (lead-1 6.13/15.27), 10.77/18.25 at 3
-# (lead-3 10.27/17.88), 8.94/19.10 at 32 words (lead 7.84/17.46).
+# Fitted by ridge regression (lambda 1) of each sentence's ROUGE-2 + ROUGE-L F1 against the
+# newsroom abstract, on the 287 OrangeSum dev articles as `analyze` segments them
+# (benchmarks/summaries.py --tune, 2026-11). Weights fitted on 4 folds and tested on the
+# 5th: R2/RL 9.79/19.70 at 1 sentence (lead-1 6.27/15.46), 8.71/19.11 at 32 words (lead
+# 7.84/17.46).
 WEIGHTS = (
-    -0.0019,
-    0.0531,
-    0.0886,
-    0.0761,
-    0.0396,
-    0.0351,
-    0.0279,
-    0.0224,
-    0.0525,
-    -0.0101,
-    -0.0409,
-    0.2601,
-    0.4824,
-    -0.0053,
-    -0.0312,
-    0.0216,
-    0.0591,
-    -0.0083,
-)
+    -0.0053, 0.064, 0.1027, 0.0762, 0.0524, 0.0437, 0.0331, 0.0309, 0.0454, -0.0098,
+    -0.0449, 0.2666, 0.4831, -0.0157, -0.0606, 0.0198, 0.0617, -0.0066,
+)  # fmt: skip
+# For several sentences: the same regression on each sentence's ROUGE-2 + ROUGE-L recall
+# (what a sentence adds to a longer summary). 5-fold cross-validated R2/RL at 3 sentences
+# 10.37/17.92 (lead-3 10.26/17.72; with WEIGHTS instead 10.22/17.90).
+SEVERAL_WEIGHTS = (
+    -0.0799, 0.0856, 0.1195, 0.0896, 0.0749, 0.0563, 0.0422, 0.051, 0.1214, -0.0123,
+    0.0091, 0.298, 0.4439, -0.0105, -0.0686, 0.0231, 0.0429, -0.015,
+)  # fmt: skip
 
 
 # MMR trade-off between a sentence's own score and its overlap with the chosen ones;
-# 0.1, 0.075 and 0.09 below: best cross-validated R2/RL of a 0.1/0.3 x 0/0.075 x 0/0.09
-# grid (benchmarks/summaries.py --tune; 3 sentences: 9.77/16.81 with both at 0).
-REDUNDANCY = 0.1
+# 0.3, 0.15 and 0.09 below: best R2 + RL at 3 sentences and 32 words over a
+# 0.1/0.3 x 0.075/0.15/0.25 x 0/0.09/0.18 grid on all 287 articles (benchmarks/summaries.py
+# --tune); 4 of the 5 cross-validation folds chose brevity 0.15, 4 lead 0.09.
+REDUNDANCY = 0.3
 # How much a long sentence is held back when several are asked for (see summarize_with).
-BREVITY = 0.075
+BREVITY = 0.15
 # How much the first three sentences are put forward when several are asked for.
 LEAD = 0.09
 # LexRank's usual damping; over this many sentences (0.3% of OrangeSum articles have more
@@ -294,8 +288,9 @@ def summarize(article: Article, *, sentences: int = 3, words: int | None = None)
 
     The best sentence is always shown, even when it alone is longer than `words`.
     """
+    weights = SEVERAL_WEIGHTS if words is None and sentences > 1 else WEIGHTS
     return summarize_with(
-        article, WEIGHTS, REDUNDANCY, BREVITY, LEAD, sentences=sentences, words=words
+        article, weights, REDUNDANCY, BREVITY, LEAD, sentences=sentences, words=words
     )
 
 
@@ -366,6 +361,4 @@ def summarize_with(
         )
         for i in chosen
     ]
-    return Summary(
-        sentences=shown, text=" ".join(s.text for s in shown), version=SUMMARY_VERSION
-    )
+    return Summary(sentences=shown, text=" ".join(s.text for s in shown), version=SUMMARY_VERSION)

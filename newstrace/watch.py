@@ -4,17 +4,15 @@ A round fetches every feed with the validators it answered last time (ETag, Last
 so an unchanged feed costs one request answered 304; a changed feed's items whose links were
 seen before are not fetched again; each new item's page is fetched (`newstrace.fetch`: per-host
 delay, timeouts, retries with backoff), analysed and stored via `ingest_documents`. What was
-seen, and each feed's validators, are kept in a small JSON state file beside the database.
-An item whose page failed for a passing reason (5xx, timeout) is not marked seen, so the next
-round tries it again; one that failed for good (404, not HTML) is, so it costs nothing more.
+seen, and each feed's validators, live in the store itself (tables `feeds` and `seen_items`),
+so every watcher of one database, on one machine or many, shares them. An item whose page
+failed for a passing reason (5xx, timeout) is not marked seen, so the next round tries it
+again; one that failed for good (404, not HTML) is, so it costs nothing more.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,56 +24,14 @@ from newstrace.fetch import Fetched, Fetcher, FetchError, url_scheme_refusal
 from newstrace.ingest import IngestReport, ingest_documents
 from newstrace.model import Failure, RawDocument
 from newstrace.settings import Settings
-from newstrace.store.base import BaseStore
+from newstrace.store.base import BaseStore, SeenItem, Validators
 
-STATE_VERSION = 1
-# Where the state goes when the database is not a file (PostgreSQL): the working directory.
-DEFAULT_STATE_FILE = "newstrace-watch.json"
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.I)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 
 
 class WatchError(Exception):
-    """Watching cannot start (bad interval, unreadable state file); one line."""
-
-
-@dataclass
-class WatchState:
-    """What a watch remembers between rounds: feed validators and the links already seen."""
-
-    path: Path | None
-    validators: dict[str, dict[str, str]] = field(default_factory=dict)
-    seen: dict[str, str] = field(default_factory=dict)  # link -> when first handled
-
-    @classmethod
-    def load(cls, path: Path | None) -> WatchState:
-        """The state saved at `path` (none yet: empty); raises WatchError when unreadable."""
-        if path is None or not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise WatchError(
-                f"cannot read the watch state {path}: {error}; fix it, or remove it to "
-                "start afresh (every item is then fetched once more)"
-            ) from None
-        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            raise WatchError(f"{path} is not a newstrace watch state; give another --state")
-        return cls(path, dict(data.get("validators") or {}), dict(data.get("seen") or {}))
-
-    def save(self) -> None:
-        """Write the state atomically, so an interrupted save leaves the old one whole."""
-        if self.path is None:
-            return
-        data = {"version": STATE_VERSION, "validators": self.validators, "seen": self.seen}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-        os.replace(temporary, self.path)
-
-    def mark_seen(self, link: str) -> None:
-        self.seen.setdefault(link, datetime.now(UTC).isoformat(timespec="seconds"))
+    """Watching cannot start (a bad interval); one line."""
 
 
 @dataclass
@@ -106,6 +62,15 @@ class RoundReport:
         }
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """An item's document on its way through ingest: what to mark seen once it is stored."""
+
+    link: str
+    feed: str
+    retry_later: bool  # its page failed for a passing reason: not marked seen
+
+
 def parse_interval(text: str) -> float:
     """Seconds of an interval written `90`, `90s`, `10m`, `1h` or `1d`."""
     found = _INTERVAL.match(text)
@@ -114,17 +79,9 @@ def parse_interval(text: str) -> float:
     return float(found.group(1)) * _UNIT_SECONDS[(found.group(2) or "s").lower()]
 
 
-def default_state_path(database: str) -> Path:
-    """The state file of a database: beside a SQLite file, else in the working directory."""
-    if "://" in database or database == ":memory:":
-        return Path(DEFAULT_STATE_FILE)
-    return Path(database + ".watch.json")
-
-
 def watch(
     sources: Sequence[str],
     store: BaseStore,
-    state: WatchState,
     fetcher: Fetcher,
     settings: Settings | None = None,
     *,
@@ -135,12 +92,12 @@ def watch(
 ) -> int:
     """Poll `sources` (feed URLs or files, OPML lists) every `every` seconds; rounds done.
 
-    Runs until interrupted (KeyboardInterrupt goes to the caller, with the state saved), or
-    for one round with `once`.
+    Runs until interrupted (KeyboardInterrupt goes to the caller; what was handled is already in
+    the store), or for one round with `once`.
     """
     rounds = 0
     while True:
-        report = watch_round(sources, store, state, fetcher, settings)
+        report = watch_round(sources, store, fetcher, settings)
         rounds += 1
         if on_round is not None:
             on_round(report)
@@ -152,46 +109,51 @@ def watch(
 def watch_round(
     sources: Sequence[str],
     store: BaseStore,
-    state: WatchState,
     fetcher: Fetcher,
     settings: Settings | None = None,
 ) -> RoundReport:
     """Check every feed once, and fetch, analyse and store the items not seen before."""
     settings = settings or Settings()
     report = RoundReport()
-    pending: dict[str, tuple[str, bool]] = {}  # document source -> (link, mark as seen)
+    pending: dict[str, _Pending] = {}  # document source -> its item
 
     def stored(status: str, source: str) -> None:
-        link, done = pending.pop(source, (source, False))
-        if done:
-            state.mark_seen(link)
+        item = pending.pop(source, None)
+        if item is not None and not item.retry_later:
+            store.record_seen([SeenItem(item.link, item.feed, status)])
 
-    try:
-        documents = _new_documents(sources, state, fetcher, report, pending)
-        report.ingest = ingest_documents(documents, store, settings, progress=stored)
-    finally:
-        state.save()
+    documents = _new_documents(sources, store, fetcher, report, pending)
+    report.ingest = ingest_documents(documents, store, settings, progress=stored)
     return report
 
 
 def _new_documents(
     sources: Sequence[str],
-    state: WatchState,
+    store: BaseStore,
     fetcher: Fetcher,
     report: RoundReport,
-    pending: dict[str, tuple[str, bool]],
+    pending: dict[str, _Pending],
 ) -> Iterator[RawDocument | Failure]:
-    """The documents of the items not seen before, feed after feed; the state is saved
-    after each feed."""
+    """The documents of the items not seen before, feed after feed.
+
+    A changed feed's new validators are recorded only once all its items are stored, and
+    not at all when one of them must be tried again: an interrupted round, or a page that
+    answered 503, then gets the whole feed next time instead of a 304.
+    """
+    handled: set[str] = set()
     for feed_url in _feed_urls(sources, fetcher, report):
-        feed = _check_feed(feed_url, state, fetcher, report)
-        if feed is None:
+        checked = _check_feed(feed_url, store, fetcher, report)
+        if checked is None:
             continue
+        feed, validators = checked
         check = report.feeds[-1]
-        handled: set[str] = set()
-        for number, item in enumerate(feed.items, 1):
-            link = item.link or f"{feed.source}#{item.title or number}"
-            if link in state.seen or link in handled:
+        links = [
+            item.link or f"{feed.source}#{item.title or n}" for n, item in enumerate(feed.items, 1)
+        ]
+        seen = store.seen_links(links)
+        retry_later = False
+        for number, (item, link) in enumerate(zip(feed.items, links, strict=True), 1):
+            if link in seen or link in handled:
                 continue
             handled.add(link)
             check.new_items += 1
@@ -202,9 +164,10 @@ def _new_documents(
                 and isinstance(answer, FetchError)
                 and answer.transient
             )
-            pending[document.source] = (link, not transient)
+            retry_later = retry_later or transient
+            pending[document.source] = _Pending(link, feed_url, transient)
             yield document
-        state.save()
+        store.record_feed_check(feed_url, "changed", None if retry_later else validators)
 
 
 def _feed_urls(sources: Sequence[str], fetcher: Fetcher, report: RoundReport) -> Iterator[str]:
@@ -244,44 +207,75 @@ def _opml_feeds(data: bytes, source: str, report: RoundReport) -> Iterator[str]:
 
 
 def _check_feed(
-    feed_url: str, state: WatchState, fetcher: Fetcher, report: RoundReport
-) -> Feed | None:
-    """The feed when it changed since last round; None when unchanged or failed."""
+    feed_url: str, store: BaseStore, fetcher: Fetcher, report: RoundReport
+) -> tuple[Feed, Validators | None] | None:
+    """The feed and its new validators when it changed since last round; None when
+    unchanged or failed (recorded in the store at once)."""
     if url_scheme_refusal(feed_url) is not None:  # a feed file: read it every round
         try:
             data = Path(feed_url).read_bytes()
         except OSError as error:
-            report.feeds.append(FeedCheck(feed_url, "failed", reason=_os_reason(error)))
+            _failed(feed_url, _os_reason(error), store, report)
             return None
-        return _parsed(data, feed_url, None, report)
-    known = state.validators.get(feed_url, {})
+        return _parsed(data, feed_url, None, None, store, report)
+    known = store.feed_state(feed_url)
     answer = fetcher.fetch(
-        feed_url, "feed", etag=known.get("etag"), last_modified=known.get("last_modified")
+        feed_url,
+        "feed",
+        etag=known.etag if known else None,
+        last_modified=known.last_modified if known else None,
     )
     if isinstance(answer, FetchError):
-        report.feeds.append(FeedCheck(feed_url, "failed", reason=answer.reason))
+        _failed(feed_url, answer.reason, store, report)
         return None
     if answer.not_modified:
         report.feeds.append(FeedCheck(feed_url, "unchanged"))
+        store.record_feed_check(feed_url, "unchanged")
         return None
-    feed = _parsed(answer.body, feed_url, answer.url, report)
-    if feed is not None:
-        state.validators[feed_url] = _validators(answer)
-    return feed
+    return _parsed(answer.body, feed_url, answer.url, _validators(answer), store, report)
 
 
-def _parsed(data: bytes, source: str, base: str | None, report: RoundReport) -> Feed | None:
+def _parsed(
+    data: bytes,
+    source: str,
+    base: str | None,
+    validators: Validators | None,
+    store: BaseStore,
+    report: RoundReport,
+) -> tuple[Feed, Validators | None] | None:
     feed = parse_feed(data, source, base)
     if isinstance(feed, Failure):
-        report.feeds.append(FeedCheck(source, "failed", reason=feed.reason))
+        _failed(source, feed.reason, store, report)
         return None
     report.feeds.append(FeedCheck(source, "changed"))
-    return feed
+    return feed, validators
 
 
-def _validators(answer: Fetched) -> dict[str, str]:
-    found = {"etag": answer.etag, "last_modified": answer.last_modified}
-    return {key: value for key, value in found.items() if value}
+def _failed(feed_url: str, reason: str, store: BaseStore, report: RoundReport) -> None:
+    """Report and record a feed that could not be read this round (its validators stay)."""
+    report.feeds.append(FeedCheck(feed_url, "failed", reason=reason))
+    store.record_feed_check(feed_url, f"failed: {reason}")
+
+
+def _validators(answer: Fetched) -> Validators:
+    return (answer.etag or None, answer.last_modified or None)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _moment(value: object) -> str | None:
+    """An ISO 8601 time of a state file, in UTC; None when missing or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _os_reason(error: OSError) -> str:

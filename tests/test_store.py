@@ -33,6 +33,7 @@ from newstrace.model import (
 )
 from newstrace.pipeline import Pipeline, extract
 from newstrace.store import Store, StoreError
+from newstrace.store.base import SeenItem
 from newstrace.store.migrations import migrations
 from newstrace.store.pg_migrations import migrations as pg_migrations
 from newstrace.store.postgres import PostgresStore, ts_query
@@ -695,3 +696,105 @@ def test_postgres_query_quotes_every_word_and_keeps_the_same_words_as_sqlite() -
     assert ts_query("l'État\\ volontair*") == "'l''État\\\\' & 'volontair':*"
     for query in ["Rog*ov", "**", "(", "a' OR 1=1 --", "\x00", "title:Rogov", "", "_ \udcff"]:
         assert bool(ts_query(query)) == bool(fts_query(query)), query
+
+
+# -- what `watch` remembers: feed validators and the items seen ----------------------------
+
+# Real article links: the pages of the dev extraction corpus, keyed by their URL.
+PAGE_LINKS = sorted(
+    json.loads((DEV / "extraction_pages" / "expected.json").read_text(encoding="utf-8"))
+)
+FEED = "https://www.tagesschau.de/index~rss2.xml"
+
+
+def test_a_feed_never_polled_has_no_state(store: AnyStore) -> None:
+    assert store.feed_state(FEED) is None
+
+
+def test_feed_validators_survive_unchanged_and_failed_polls_until_the_feed_changes(
+    database: str,
+) -> None:
+    with open_store(database) as store:
+        store.record_feed_check(FEED, "changed", ('"v1"', "Tue, 14 May 2024 08:00:00 GMT"))
+        store.record_feed_check(FEED, "unchanged")
+    with open_store(database) as reopened:
+        reopened.record_feed_check(FEED, "failed: HTTP 503 Service Unavailable")
+        kept = reopened.feed_state(FEED)
+        reopened.record_feed_check(FEED, "changed", ('"v2"', None))
+        replaced = reopened.feed_state(FEED)
+    assert kept is not None and replaced is not None
+    assert (kept.etag, kept.last_modified) == ('"v1"', "Tue, 14 May 2024 08:00:00 GMT")
+    assert kept.last_status == "failed: HTTP 503 Service Unavailable"
+    assert (replaced.etag, replaced.last_modified, replaced.last_status) == (
+        '"v2"',
+        None,
+        "changed",
+    )
+    assert replaced.last_polled >= kept.last_polled
+    assert len(raw_rows(database, "SELECT url FROM feeds")) == 1
+
+
+def test_seen_items_are_recorded_once_and_keep_their_first_outcome(store: AnyStore) -> None:
+    first, second, third = PAGE_LINKS[:3]
+    assert store.seen_links(PAGE_LINKS) == set()
+    assert (
+        store.record_seen([SeenItem(first, FEED, "ingested"), SeenItem(second, FEED, "failed")])
+        == 2
+    )
+    assert store.record_seen([SeenItem(first, FEED, "duplicate"), SeenItem(third, None, "x")]) == 1
+    assert store.seen_links([first, second, third, PAGE_LINKS[3]]) == {first, second, third}
+    assert store.record_seen([]) == 0 and store.seen_links([]) == set()
+
+
+def test_many_seen_links_are_looked_up_at_once_including_undecodable_ones(store: AnyStore) -> None:
+    odd = "https://example.org/caf\udce9?q=\x00"
+    # Past the SQLite store's chunk of 500 links per query, with every real page link.
+    links = [*[f"{link}#{n}" for n in range(8) for link in PAGE_LINKS][:1200], odd]
+    assert store.record_seen(SeenItem(link, FEED, "ingested") for link in links[::2]) == 601
+    found = store.seen_links(links)
+    assert found == set(links[::2]) and odd in found
+
+
+def test_seen_items_carried_over_keep_the_time_they_were_first_seen(database: str) -> None:
+    with open_store(database) as store:
+        store.record_seen([SeenItem(PAGE_LINKS[0], None, "imported", "2024-05-14T08:00:00+00:00")])
+    (first_seen,) = raw_rows(database, "SELECT first_seen FROM seen_items")[0]
+    assert str(first_seen).startswith("2024-05-14")
+
+
+def record_links(path: str, links: list[str], start: Any, results: Any) -> None:
+    """In its own process: mark links seen and poll one feed, one call per link."""
+    start.wait()
+    with open_store(path) as store:
+        new = 0
+        for number, link in enumerate(links):
+            new += store.record_seen([SeenItem(link, FEED, "ingested")])
+            store.record_feed_check(FEED, "changed", (f'"{number}"', None))
+    results.put(new)
+
+
+def test_four_watchers_marking_overlapping_items_record_each_exactly_once(
+    tmp_path: Path, database: str
+) -> None:
+    # Worker w marks links [30w, 30w + 60): all but the first 30 go to two workers.
+    shares = [PAGE_LINKS[30 * w : 30 * w + 60] for w in range(4)]
+    unique = {link for share in shares for link in share}
+    postgres = database.startswith("postgresql://")
+    path = database if postgres else str(tmp_path / "shared" / "news.db")
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(len(shares)), spawn.Queue()
+    workers = [
+        spawn.Process(target=record_links, args=(path, share, start, results)) for share in shares
+    ]
+    for worker in workers:
+        worker.start()
+    counts = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join()
+    assert [worker.exitcode for worker in workers] == [0] * len(workers)
+    assert sum(counts) == len(unique)
+    assert len(raw_rows(path, "SELECT link FROM seen_items")) == len(unique)
+    with open_store(path) as store:
+        assert store.seen_links(PAGE_LINKS) == unique
+        state = store.feed_state(FEED)
+    assert state is not None and state.etag is not None and state.last_status == "changed"

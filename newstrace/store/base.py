@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, Self
 
@@ -27,6 +27,32 @@ class FailureRecord:
     reason: str
     attempts: int
     last_attempt: str
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What a polled feed last answered: its validators (for a conditional request), when,
+    and how the poll went (changed, unchanged, or failed: <reason>)."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    last_polled: str
+    last_status: str
+
+
+@dataclass(frozen=True)
+class SeenItem:
+    """A feed item `watch` has handled, so that later rounds of any watcher skip it."""
+
+    link: str
+    feed: str | None  # None when carried over from a state file that did not say
+    outcome: str  # ingested, duplicate, failed (for good), or imported
+    first_seen: str | None = None  # ISO 8601; None: now
+
+
+Validators = tuple[str | None, str | None]
+"""A feed answer's (ETag, Last-Modified)."""
 
 
 AddResult = Literal["ingested", "duplicate"]
@@ -96,3 +122,111 @@ class BaseStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- what `watch` remembers: feed validators and the items seen --------------------
+
+    @abstractmethod
+    def feed_state(self, url: str) -> FeedState | None:
+        """What the feed at `url` answered when last polled, or None if never polled."""
+
+    @abstractmethod
+    def record_feed_check(
+        self, url: str, status: str, validators: Validators | None = None
+    ) -> None:
+        """Note a poll of a feed and how it went, in one upsert (safe with other watchers).
+
+        `validators` (a changed feed's ETag and Last-Modified) replace the stored ones;
+        None (unchanged, failed) keeps them.
+        """
+
+    @abstractmethod
+    def seen_links(self, links: Iterable[str]) -> set[str]:
+        """Those of `links` already handled by a watch round (of any process)."""
+
+    @abstractmethod
+    def record_seen(self, items: Iterable[SeenItem]) -> int:
+        """Mark items as handled; an item already seen keeps its first record. How many were new."""
+
+    # -- stories: membership, records, derives_from and provenance ----------------------
+
+    @abstractmethod
+    def save_story_member(self, member: StoryMember) -> None:
+        """Record (or replace) which story an article is in, with its story features."""
+
+    @abstractmethod
+    def story_members_since(self, seen: float) -> Iterator[StoryMember]:
+        """Members seen at or after `seen` (seconds since 1970), oldest first: the window."""
+
+    @abstractmethod
+    def save_story(self, record: StoryRecord) -> None:
+        """Create or replace a story's record."""
+
+    @abstractmethod
+    def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
+        """Stories, most recently seen first."""
+
+    @abstractmethod
+    def get_story(self, id: str) -> StoryRecord | None:
+        """The story with this exact id."""
+
+    @abstractmethod
+    def save_derivation(self, derivation: Derivation) -> None:
+        """Record that an article copies, rewrites or translates an earlier one."""
+
+    @abstractmethod
+    def derivations(self, article_ids: Iterable[str]) -> list[Derivation]:
+        """The derives_from edges whose later article is one of `article_ids`."""
+
+    @abstractmethod
+    def save_provenance(self, story: str, edges: Iterable[ProvenanceEdge]) -> None:
+        """Replace a story's provenance edges."""
+
+    @abstractmethod
+    def provenance(self, story: str) -> list[ProvenanceEdge]:
+        """A story's provenance edges, in the order they were saved."""
+
+    @abstractmethod
+    def clear_stories(self) -> None:
+        """Forget every story, membership, derivation and provenance edge (for a restory)."""
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A story as listed: title, languages (most articles first), size and time span."""
+
+    id: str
+    title: str | None
+    languages: list[str]
+    articles: int
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """An article's place in a story, with the features the story index is rebuilt from."""
+
+    article_id: str
+    story: str
+    seen: float | None
+    score: float | None
+    features: str
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """`article_id` derives from the earlier `source_id`: copy, rewrite or translation."""
+
+    article_id: str
+    source_id: str
+    kind: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ProvenanceEdge:
+    """One step of a story's provenance: a medium or an article passes it on to the next."""
+
+    source: str
+    target: str
+    kind: str

@@ -19,7 +19,7 @@ import json
 import math
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,16 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from newstrace.model import Article, Failure
-from newstrace.store.base import AddResult, BaseStore, FailureRecord, SearchHit, StoreError
+from newstrace.store.base import (
+    AddResult,
+    BaseStore,
+    FailureRecord,
+    FeedState,
+    SearchHit,
+    SeenItem,
+    StoreError,
+    Validators,
+)
 from newstrace.store.migrations import Migration
 from newstrace.store.pg_migrations import migrations
 
@@ -454,3 +463,70 @@ class PostgresStore(BaseStore):
         """Close the connection; the store cannot be used afterwards."""
         with self._lock:
             self._db.close()
+
+    # -- what `watch` remembers: feed validators and the items seen --------------------
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What the feed at `url` answered when last polled, or None if never polled."""
+        with self._session() as db:
+            row = db.execute(
+                "SELECT url, etag, last_modified, last_polled, last_status FROM feeds "
+                "WHERE url = %s",
+                (_storable(url),),
+            ).fetchone()
+        if row is None:
+            return None
+        url, etag, last_modified, polled, status = row
+        return FeedState(url, etag, last_modified, _iso(polled), status)
+
+    def record_feed_check(
+        self, url: str, status: str, validators: Validators | None = None
+    ) -> None:
+        """Note a poll and how it went; a changed feed's validators replace the stored ones.
+
+        One statement: concurrent watchers of the same feed are serialised on its row.
+        """
+        etag, last_modified = validators or (None, None)
+        replace = ", etag = excluded.etag, last_modified = excluded.last_modified"
+        with self._session() as db:
+            db.execute(
+                "INSERT INTO feeds (url, etag, last_modified, last_polled, last_status) "
+                "VALUES (%s, %s, %s, clock_timestamp(), %s) ON CONFLICT (url) DO UPDATE SET "
+                f"last_polled = excluded.last_polled, last_status = excluded.last_status"
+                f"{replace if validators is not None else ''}",
+                (_storable(url), _storable(etag), _storable(last_modified), _storable(status)),
+            )
+
+    def seen_links(self, links: Iterable[str]) -> set[str]:
+        """Those of `links` already handled by a watch round (of any process)."""
+        wanted = {_storable(link) or "": link for link in links}
+        if not wanted:
+            return set()
+        with self._session() as db:
+            rows = db.execute(
+                "SELECT link FROM seen_items WHERE link = ANY(%s)", (list(wanted),)
+            ).fetchall()
+        return {wanted[row[0]] for row in rows}
+
+    def record_seen(self, items: Iterable[SeenItem]) -> int:
+        """Mark items as handled; one already seen keeps its first record. How many were new.
+
+        One statement for the lot, so a batch is recorded whole or not at all.
+        """
+        rows = [
+            (_storable(i.link), _storable(i.feed), i.first_seen, _storable(i.outcome))
+            for i in items
+        ]
+        if not rows:
+            return 0
+        links, feeds, firsts, outcomes = (list(column) for column in zip(*rows, strict=True))
+        with self._session() as db:
+            added = db.execute(
+                "INSERT INTO seen_items (link, feed, first_seen, outcome) "
+                "SELECT link, feed, coalesce(first_seen, clock_timestamp()), outcome "
+                "FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::text[]) "
+                "AS given (link, feed, first_seen, outcome) "
+                "ON CONFLICT (link) DO NOTHING",
+                (links, feeds, firsts, outcomes),
+            ).rowcount
+        return max(added, 0)

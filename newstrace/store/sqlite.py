@@ -13,13 +13,22 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from newstrace.model import Article, Failure
-from newstrace.store.base import AddResult, BaseStore, FailureRecord, SearchHit, StoreError
+from newstrace.store.base import (
+    AddResult,
+    BaseStore,
+    FailureRecord,
+    FeedState,
+    SearchHit,
+    SeenItem,
+    StoreError,
+    Validators,
+)
 from newstrace.store.migrations import Migration, migrations
 
 # 30 s: how long a writer waits for another process's commit before giving up. A commit of
@@ -38,6 +47,8 @@ MAX_CANDIDATES = 5
 SNIPPET_TOKENS = 16
 # Rows fetched at once while iterating articles: bounds memory on a large store.
 FETCH_CHUNK = 200
+# Links asked about in one `seen_links` query: SQLite before 3.32 allows 999 parameters.
+SEEN_QUERY_CHUNK = 500
 
 _ARTICLE_COLUMNS = (
     "source",
@@ -461,6 +472,71 @@ class SQLiteStore(BaseStore):
         """Close the connection; the store cannot be used afterwards."""
         with self._lock:
             self._db.close()
+
+    # -- what `watch` remembers: feed validators and the items seen --------------------
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What the feed at `url` answered when last polled, or None if never polled."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT url, etag, last_modified, last_polled, last_status FROM feeds "
+                "WHERE url = ?",
+                (_storable(url),),
+            ).fetchone()
+        return None if row is None else FeedState(*row)
+
+    def record_feed_check(
+        self, url: str, status: str, validators: Validators | None = None
+    ) -> None:
+        """Note a poll and how it went; a changed feed's validators replace the stored ones."""
+        etag, last_modified = validators or (None, None)
+        replace = ", etag = excluded.etag, last_modified = excluded.last_modified"
+        with self._lock, self._write():
+            self._db.execute(
+                "INSERT INTO feeds (url, etag, last_modified, last_polled, last_status) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                f"last_polled = excluded.last_polled, last_status = excluded.last_status"
+                f"{replace if validators is not None else ''}",
+                (
+                    _storable(url),
+                    _storable(etag),
+                    _storable(last_modified),
+                    _now(),
+                    _storable(status),
+                ),
+            )
+
+    def seen_links(self, links: Iterable[str]) -> set[str]:
+        """Those of `links` already handled by a watch round (of any process)."""
+        wanted = {_storable(link) or "": link for link in links}
+        asked = list(wanted)
+        found: set[str] = set()
+        for start in range(0, len(asked), SEEN_QUERY_CHUNK):
+            chunk = asked[start : start + SEEN_QUERY_CHUNK]
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT link FROM seen_items WHERE link IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            found.update(wanted[row[0]] for row in rows)
+        return found
+
+    def record_seen(self, items: Iterable[SeenItem]) -> int:
+        """Mark items as handled; one already seen keeps its first record. How many were new."""
+        now = _now()
+        rows = [
+            (_storable(i.link), _storable(i.feed), i.first_seen or now, _storable(i.outcome))
+            for i in items
+        ]
+        if not rows:
+            return 0
+        with self._lock, self._write():
+            cursor = self._db.executemany(
+                "INSERT INTO seen_items (link, feed, first_seen, outcome) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (link) DO NOTHING",
+                rows,
+            )
+        return max(cursor.rowcount, 0)
 
 
 class _Transaction:

@@ -1,0 +1,1 @@
+"""Language tools shared by the stages: text folding, transliteration, gazetteers, models."""

@@ -1,0 +1,56 @@
+"""spaCy pipelines, loaded once per process and handed to stages through `context.models`.
+
+Which pipeline serves a language is language data (`[entities] spacy_model`). A missing
+package or model is not an error: the caller falls back to its model-free rules.
+`context.models["spacy"] = False` turns spaCy off for a run (benchmarks, tests of the
+fallback); `context.models["spacy:<lang>"]` may hold a pipeline loaded by the caller.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from newstrace import langdata
+
+if TYPE_CHECKING:
+    from newstrace.pipeline import Context
+
+log = logging.getLogger("newstrace")
+
+
+@cache
+def _load(model: str) -> Any:
+    """One spaCy pipeline, or None with a one-line reason when it cannot be loaded."""
+    if importlib.util.find_spec("spacy") is None:
+        log.info("spaCy is not installed; entities use the gazetteer rules only")
+        return None
+    import spacy
+
+    try:
+        return spacy.load(model)
+    except OSError as error:
+        log.warning("spaCy model %s not loaded (%s); using the gazetteer rules", model, error)
+        return None
+
+
+def spacy_enabled(context: Context | None) -> bool:
+    """Whether this run may use spaCy (on unless `context.models["spacy"]` is False)."""
+    return context is None or context.models.get("spacy", True) is not False
+
+
+def spacy_pipeline(language: str | None, context: Context | None = None) -> Any:
+    """The spaCy pipeline for a language, or None (no model for it, or spaCy turned off)."""
+    if not spacy_enabled(context):
+        return None
+    slot = f"spacy:{language}"
+    if context is not None and slot in context.models:
+        return context.models[slot]
+    data = langdata.for_language(language)
+    model = data.get("entities.spacy_model") if data is not None else None
+    nlp = _load(str(model)) if model else None
+    if context is not None:
+        context.models[slot] = nlp
+    return nlp

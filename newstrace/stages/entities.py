@@ -1,0 +1,375 @@
+"""The `entities` stage: persons, organisations, places and media outlets, keyed across languages.
+
+Four sources of candidates, the first that claims a stretch of text wins:
+
+0. gazetteer outlets and people, and names an organisation noun vouches for
+   ("le mouvement We Are With Russia", "the “We are with Russia” initiative");
+1. gazetteer places and organisations (CLDR country names in many locales, regions);
+2. spaCy's named entities, where the language has a pipeline (`[entities] spacy_model`);
+3. capitalised spans, for every language: a given name makes a person, an organisation
+   word an organisation.
+
+Then, within the article, a surname alone takes the key of the full name seen with it
+("Rogov" → the key of "Vladimir Rogov").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from newstrace import langdata
+from newstrace.model import Article, Entity, Sentence
+from newstrace.nlp.gazetteer import Gazetteer, gazetteer
+from newstrace.nlp.models import spacy_pipeline
+from newstrace.nlp.names import WORD, fold, fold_word, name_key
+from newstrace.pipeline import Context, stage
+
+# Words of a name: letters, hyphen-joined parts ("Grande-Bretagne", "Al-Nasr").
+TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# What may stand between two words of one capitalised name.
+NAME_GAP = re.compile(r"[ \u00a0]|[’']")
+# Text between two tokens that starts a new clause: a name cannot run across it.
+CLAUSE_BREAK = re.compile(r"[.!?:;\n«»“”\"„(\[]")
+# Quoted short titles ("“We are with Russia”"): up to 6 words, no sentence punctuation.
+QUOTED = re.compile(r"[“«„\"‘]\s?([^\W\d_][^“”«»\"„.!?;:\n]{1,60}?)\s?[”»“\"’]")
+# A line whose long words are mostly capitalised is a headline; its capitals say nothing.
+HEADLINE_SHARE = 0.6  # "A Closer Look at Foreign Volunteers in the Ukraine Conflict": 6/6
+
+SPACY_KINDS = {
+    "PER": "person",
+    "PERSON": "person",
+    "ORG": "organization",
+    "LOC": "place",
+    "GPE": "place",
+    "MISC": "other",
+    "FAC": "other",
+    "EVENT": "other",
+    "WORK_OF_ART": "other",
+    "PRODUCT": "other",
+    "LAW": "other",
+}
+# Largest text handed to spaCy at once; longer articles go in sentence-aligned chunks.
+SPACY_CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    kind: str
+    key: str
+    priority: int
+    fixed: bool  # keyed by a gazetteer: surname resolution leaves it alone
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The language data the capitalised-span rules need, folded for lookups."""
+
+    not_names: frozenset[str]
+    heads: frozenset[str]
+    org_words: frozenset[str]
+    connectors: frozenset[str]
+    capitalised_nouns: bool
+
+
+def _folded(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(fold(v).text for v in values)
+
+
+@cache
+def rules_for(language: str | None) -> Rules:
+    """The rules of a language, or the union over every language when it is unknown."""
+    data = langdata.for_language(language)
+    if data is None:
+        return Rules(
+            _folded(langdata.union("entities.not_names")),
+            _folded(langdata.union("entities.organization_heads")),
+            _folded(langdata.union("entities.organization_words")),
+            _folded(langdata.union("entities.name_connectors")),
+            False,
+        )
+    return Rules(
+        _folded(data.strings("entities.not_names")),
+        _folded(data.strings("entities.organization_heads")),
+        _folded(data.strings("entities.organization_words")),
+        _folded(data.strings("entities.name_connectors")),
+        bool(data.get("entities.capitalised_nouns", False)),
+    )
+
+
+def _key(kind: str, text: str, gaz: Gazetteer) -> tuple[str, bool]:
+    entry = gaz.lookup(WORD.findall(fold(text).text))
+    if entry is not None and (entry.kind == kind or kind in ("other", "place")):
+        return entry.key, True
+    return f"{kind}:{name_key(text) or fold(text).text}", False
+
+
+def gazetteer_candidates(text: str, gaz: Gazetteer) -> list[Candidate]:
+    """Known outlets, people, organisations and places."""
+    found = []
+    for match in gaz.find(text):
+        priority = 0 if match.entry.kind in ("medium", "person") else 1
+        found.append(
+            Candidate(match.start, match.end, match.entry.kind, match.entry.key, priority, True)
+        )
+    return found
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines written in title case (headlines), where capitals name nothing."""
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        words = [w for w in TOKEN.findall(line) if len(w) >= 4]
+        if len(words) >= 3:
+            share = sum(_is_capitalised(w) for w in words) / len(words)
+            if share >= HEADLINE_SHARE and not line.rstrip().endswith((".", "»", "”")):
+                spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def capitalised_spans(text: str, sentences: list[Sentence], rules: Rules) -> list[tuple[int, int]]:
+    """Runs of capitalised words that may be names, sentence openers and headlines left out."""
+    tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    starts = {s.start for s in sentences}
+    headlines = _headline_lines(text)
+    lowered = {fold_word(t) for t, _, _ in tokens if not _is_capitalised(t)}
+
+    def initial(position: int) -> bool:
+        if position == 0:
+            return True
+        gap = text[tokens[position - 1][2] : tokens[position][1]]
+        return bool(CLAUSE_BREAK.search(gap)) or any(
+            tokens[position - 1][2] <= s <= tokens[position][1] for s in starts
+        )
+
+    mid_caps = {t for i, (t, _, _) in enumerate(tokens) if _is_capitalised(t) and not initial(i)}
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while position < len(tokens):
+        word, start, _ = tokens[position]
+        if (
+            not _is_capitalised(word)
+            or fold_word(word) in rules.not_names
+            or any(a <= start < b for a, b in headlines)
+        ):
+            position += 1
+            continue
+        if initial(position) and (fold_word(word) in lowered or word not in mid_caps):
+            # A sentence opener is a name only if it is also capitalised mid-sentence.
+            nxt = position + 1
+            if not (nxt < len(tokens) and _is_capitalised(tokens[nxt][0])) or (
+                fold_word(word) in lowered
+            ):
+                position += 1
+                continue
+        last = position
+        probe = position + 1
+        while probe < len(tokens):
+            gap = text[tokens[probe - 1][2] : tokens[probe][1]]
+            if not NAME_GAP.fullmatch(gap):
+                break
+            candidate = tokens[probe][0]
+            if _is_capitalised(candidate):
+                last = probe
+                probe += 1
+            elif fold_word(candidate) in rules.connectors and probe + 1 < len(tokens):
+                probe += 1
+            else:
+                break
+        if len(word) > 1 or last > position:
+            spans.append((start, tokens[last][2]))
+        position = last + 1
+    return spans
+
+
+def _word_before(text: str, start: int) -> str:
+    before = re.findall(r"[^\W\d_]+", text[max(0, start - 40) : start])
+    return fold_word(before[-1]) if before else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    after = re.findall(r"[^\W\d_]+", text[end : end + 40])
+    return fold_word(after[0]) if after else ""
+
+
+def _heads_next_to(text: str, start: int, end: int, rules: Rules) -> bool:
+    """Whether an organisation noun stands right before or after [start, end)."""
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 40]
+    close_before = not re.search(r"[.!?,;:\n]\s*[^\W\d_]*\s*[“«„\"‘]?\s*$", before)
+    close_after = not re.match(r"^\s*[”»“\"’]?\s*[.!?,;:\n]", after)
+    return (close_before and _word_before(text, start) in rules.heads) or (
+        close_after and _word_after(text, end) in rules.heads
+    )
+
+
+def rule_candidates(
+    text: str, sentences: list[Sentence], rules: Rules, gaz: Gazetteer, keep_other: bool
+) -> list[Candidate]:
+    """Names found without a model: organisations by their nouns, persons by given names."""
+    found: list[Candidate] = []
+    for match in QUOTED.finditer(text):
+        inner = match.group(1)
+        if len(inner.split()) <= 6 and _heads_next_to(text, match.start(), match.end(), rules):
+            start, end = match.span(1)
+            key = _key("organization", inner, gaz)[0]
+            found.append(Candidate(start, end, "organization", key, 0, False))
+    for start, end in capitalised_spans(text, sentences, rules):
+        surface = text[start:end]
+        words = TOKEN.findall(surface)
+        if _heads_next_to(text, start, end, rules) or any(
+            fold_word(w) in rules.org_words for w in words
+        ):
+            key = _key("organization", surface, gaz)[0]
+            found.append(Candidate(start, end, "organization", key, 0, False))
+        elif len(words) >= 2 and fold_word(words[0]) in gaz.given_names:
+            found.append(Candidate(start, end, "person", _key("person", surface, gaz)[0], 2, False))
+        elif keep_other and not rules.capitalised_nouns:
+            key, fixed = _key("other", surface, gaz)
+            kind = key.split(":", 1)[0] if fixed else "other"
+            found.append(Candidate(start, end, kind, key, 3, fixed))
+    return found
+
+
+def _chunks(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Sentence-aligned pieces of at most SPACY_CHUNK characters (one piece when short)."""
+    if len(text) <= SPACY_CHUNK or not sentences:
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for sentence in sentences:
+        if sentence.end - start > SPACY_CHUNK and sentence.start > start:
+            pieces.append((start, sentence.start))
+            start = sentence.start
+    pieces.append((start, len(text)))
+    return [(a, min(b, a + SPACY_CHUNK * 4)) for a, b in pieces]
+
+
+def ner_pipes(nlp: Any) -> list[str]:
+    """The components NER needs: the shared tok2vec only when NER listens to it."""
+    names = list(getattr(nlp, "pipe_names", []))
+    needed = ["ner"] if "ner" in names else []
+    if "tok2vec" in names and "ner" in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
+        needed.insert(0, "tok2vec")
+    return needed
+
+
+def spacy_candidates(
+    text: str, sentences: list[Sentence], nlp: object, rules: Rules, gaz: Gazetteer
+) -> list[Candidate]:
+    """spaCy's named entities, trimmed of leading common words and trailing elisions."""
+    pieces = _chunks(text, sentences)
+    enabled = ner_pipes(nlp)
+    found: list[Candidate] = []
+    with nlp.select_pipes(enable=enabled):  # type: ignore[attr-defined]
+        docs = nlp.pipe(text[a:b] for a, b in pieces)  # type: ignore[attr-defined]
+        for (offset, _), doc in zip(pieces, docs, strict=True):
+            for ent in doc.ents:
+                kind = SPACY_KINDS.get(ent.label_)
+                if kind is None:
+                    continue
+                words = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(ent.text)]
+                while words and (
+                    not _is_capitalised(words[0][2]) or fold_word(words[0][2]) in rules.not_names
+                ):
+                    words.pop(0)
+                while words and not _is_capitalised(words[-1][2]) and len(words[-1][2]) <= 3:
+                    words.pop()
+                if not words or (len(words) == 1 and len(words[0][2]) < 2):
+                    continue
+                start = offset + ent.start_char + words[0][0]
+                end = offset + ent.start_char + words[-1][1]
+                key, fixed = _key(kind, text[start:end], gaz)
+                if fixed:
+                    kind = key.split(":", 1)[0]
+                found.append(Candidate(start, end, kind, key, 2, fixed))
+    return found
+
+
+def select(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: higher priority first, then the longer, then the earlier."""
+    taken: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.priority, c.start - c.end, c.start)):
+        if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
+            taken.append(candidate)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def resolve_surnames(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """A surname alone takes the kind and key of the full name it belongs to in this article."""
+    # A two- or three-word name whose last word also stands alone is a person's
+    # ("Tara Reid" … "Reid"): organisations are not called by their last word.
+    alone = {
+        name_key(text[c.start : c.end])
+        for c in chosen
+        if not c.fixed and len(TOKEN.findall(text[c.start : c.end])) == 1
+    }
+    promoted = []
+    for candidate in chosen:
+        words = TOKEN.findall(text[candidate.start : candidate.end])
+        if (
+            candidate.kind == "other"
+            and not candidate.fixed
+            and 2 <= len(words) <= 3
+            and name_key(words[-1]) in alone
+            and all(_is_capitalised(w) for w in words)
+        ):
+            key = f"person:{name_key(text[candidate.start : candidate.end])}"
+            candidate = Candidate(candidate.start, candidate.end, "person", key, 2, False)
+        promoted.append(candidate)
+    chosen = promoted
+    full_names: dict[str, str] = {}
+    for candidate in chosen:
+        words = TOKEN.findall(text[candidate.start : candidate.end])
+        if candidate.kind == "person" and len(words) >= 2:
+            full_names.setdefault(name_key(words[-1]), candidate.key)
+    resolved = []
+    for candidate in chosen:
+        words = TOKEN.findall(text[candidate.start : candidate.end])
+        full = full_names.get(name_key(words[0])) if len(words) == 1 else None
+        if full is not None and not candidate.fixed and candidate.kind != "place":
+            candidate = Candidate(candidate.start, candidate.end, "person", full, 0, False)
+        resolved.append(candidate)
+    return resolved
+
+
+def find_entities(
+    text: str, language: str | None, sentences: list[Sentence], context: Context | None = None
+) -> list[Entity]:
+    """Every entity of a text, keyed across languages; works with or without spaCy."""
+    gaz = gazetteer()
+    rules = rules_for(language)
+    nlp = spacy_pipeline(language, context)
+    candidates = gazetteer_candidates(text, gaz)
+    if nlp is not None:
+        candidates += spacy_candidates(text, sentences, nlp, rules, gaz)
+    candidates += rule_candidates(text, sentences, rules, gaz, keep_other=True)
+    headlines = _headline_lines(text)
+    candidates = [
+        c
+        for c in candidates
+        if c.fixed or c.priority < 2 or not any(a <= c.start < b for a, b in headlines)
+    ]
+    chosen = resolve_surnames(text, select(candidates))
+    if nlp is not None:
+        # With a model, a bare capitalised span is kept only when it resolved to someone.
+        chosen = [c for c in chosen if c.priority < 3 or c.kind != "other"]
+    return [Entity(text[c.start : c.end], c.kind, c.key, c.start, c.end) for c in chosen]
+
+
+@stage("entities", reads=["text", "language", "sentences"], adds=["entities"])
+def entities(article: Article, context: Context) -> Article:
+    """Find the article's entities, so claims, stories and search can key on them."""
+    article.entities = find_entities(article.text, article.language, article.sentences, context)
+    return article
