@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -98,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
     _json(sub)
 
+    sub = command("claims", "who said what in a stored article, by speaker", cmd_claims)
+    sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
+    _json(sub)
+
     sub = command("summary", "No time to read? Get a summary of a stored article", cmd_summary)
     sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
     sub.add_argument("--sentences", type=_positive, default=3, metavar="N")
@@ -113,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--language")
     sub.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     sub.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+
+    sub = command("stories", "stories, most recent first", cmd_stories)
+    sub.add_argument("--limit", type=int, default=50)
+    _json(sub)
+
+    sub = command("story", "one story: versions, languages, timeline, provenance", cmd_story)
+    sub.add_argument("story", metavar="STORY", help="story id, or an ARTICLE (its story)")
+    _json(sub)
+
+    sub = command("restory", "re-cluster every stored article into stories", cmd_restory)
+    _json(sub)
 
     sub = command("failures", "documents that could not be ingested, with why", cmd_failures)
     _json(sub)
@@ -221,6 +237,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        article = store.resolve(args.article)
+    if args.json:
+        _print_json([dataclasses.asdict(claim) for claim in article.claims])
+    else:
+        _print_claims(article, sys.stdout)
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from newstrace.service import article_summary, summary_document
 
@@ -290,6 +316,64 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             for a in articles:
                 out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    """List stories, most recent first (`stories --json`: INTERFACE.md)."""
+    from newstrace.stories import stories_list
+
+    with _open_store(args) as store:
+        rows = stories_list(store, limit=args.limit)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        languages = ",".join(row["languages"])
+        print(f"{row['id']}  {row['articles']:3}  {languages:8}  {_short(row['title'] or '')}")
+    if not rows:
+        print("no stories yet: ingest articles, or run `newstrace restory`", file=sys.stderr)
+    return 0
+
+
+def cmd_story(args: argparse.Namespace) -> int:
+    """One story: its versions in time order and the provenance chains."""
+    from newstrace.stories import story_document
+
+    with _open_store(args) as store:
+        document = story_document(store, args.story)
+    if args.json:
+        _print_json(document)
+        return 0
+    print(f"{document['title'] or '(no title)'}")
+    print(f"  story:     {document['id']}")
+    print(f"  languages: {', '.join(document['languages'])}")
+    print(f"  articles:  {document['size']}")
+    print("\nTimeline:")
+    for article in document["articles"]:
+        derived = article["derives_from"]
+        note = f"  ({derived['kind']} of {derived['id']})" if derived else ""
+        when = article["published"] or "undated"
+        label = _short(article["title"] or article["source"], 60)
+        language = article["language"] or "--"
+        print(f"  {when[:16]:16}  {language:2}  {article['id']}  {label}{note}")
+    if document["chains"]:
+        print("\nProvenance:")
+        for chain in document["chains"]:
+            print("  " + " → ".join(chain))
+    return 0
+
+
+def cmd_restory(args: argparse.Namespace) -> int:
+    """Forget the stories and assign every stored article again (after settings change)."""
+    from newstrace.stories import restory
+
+    with _open_store(args) as store:
+        counts = restory(store)
+    if args.json:
+        _print_json(counts)
+    else:
+        print(f"{counts['articles']} articles in {counts['stories']} stories")
     return 0
 
 
@@ -438,8 +522,21 @@ def _print_article(article: Article, out: TextIO, *, full_text: bool = True) -> 
     out.write(f"  {'sentences:':11}{len(article.sentences)}\n")
     if article.media:
         out.write(f"  {'media:':11}{', '.join(article.media)}\n")
+    if article.entities:
+        people = _distinct(e.text for e in article.entities if e.kind == "person")
+        places = _distinct(e.text for e in article.entities if e.kind == "place")
+        groups = _distinct(e.text for e in article.entities if e.kind in ("organization", "medium"))
+        for name, found in (("people:", people), ("places:", places), ("groups:", groups)):
+            if found:
+                out.write(f"  {name:11}{_short(', '.join(found), 110)}\n")
+    if article.quantities:
+        figures = [f"{q.text}" + (f" ({q.unit})" if q.unit else "") for q in article.quantities]
+        out.write(f"  {'figures:':11}{_short('; '.join(figures), 110)}\n")
     if article.summary is not None:
         out.write(f"\nSummary: {article.summary.text}\n")
+    if article.claims:
+        out.write("\n")
+        _print_claims(article, out)
     if article.removed:
         out.write(f"\nTaken out ({len(article.removed)}):\n")
         for removed in article.removed:
@@ -449,6 +546,27 @@ def _print_article(article: Article, out: TextIO, *, full_text: bool = True) -> 
     else:
         sentences = article.sentence_texts()[:2]
         out.write("\n" + " ".join(sentences) + (" …" if len(article.sentences) > 2 else "") + "\n")
+
+
+def _print_claims(article: Article, out: TextIO) -> None:
+    """Claims grouped by speaker (in order of first appearance), each with type and status."""
+    by_speaker: dict[str, list[Any]] = {}
+    for claim in article.claims:
+        by_speaker.setdefault(claim.speaker or "(nobody named)", []).append(claim)
+    out.write(f"Claims ({len(article.claims)}):\n")
+    for speaker, claims in by_speaker.items():
+        role = next((c.role for c in claims if c.role), None)
+        out.write(f"  {speaker}" + (f", {role}" if role else "") + "\n")
+        for claim in claims:
+            via = f" via {claim.medium}" if claim.medium else ""
+            hedges = f" hedged: {', '.join(claim.hedges)}" if claim.hedges else ""
+            out.write(
+                f"    [{claim.type}, {claim.status}{via}{hedges}] {_short(claim.text, 100)}\n"
+            )
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
 
 
 def _short(text: str, width: int = 80) -> str:

@@ -16,6 +16,7 @@ from newstrace.pipeline import Context, try_analyze
 from newstrace.readers import read_sources
 from newstrace.settings import Settings
 from newstrace.store.base import BaseStore
+from newstrace.stories import assign_story
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ def ingest_documents(
         else:
             status = store.add(outcome)
             if status == "ingested":
+                assign_story(store, outcome)
                 report.ingested += 1
             else:
                 report.duplicates += 1

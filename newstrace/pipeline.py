@@ -11,7 +11,8 @@ in order (each a plain function `stage(article, context) -> article`):
 5. entities  — persons, organizations, places, media, with keys shared across languages
 6. quantities — figures and vague amounts ("20 000", "several dozen") and what they count
 7. media     — outlets the text cites as its source ("told TASS", "selon Newsweek")
-8. summary   — "Get a summary": central, non-redundant sentences in the article's order
+8. claims    — who said what, through whom, with what verification status and hedges
+9. summary   — "Get a summary": central, non-redundant sentences in the article's order
 
 A stage declares the fields it reads and the ones it adds; `Pipeline` checks the order
 when it is built, so a stage placed before its inputs exist fails at start-up.
@@ -139,6 +140,7 @@ def extract(article: Article, context: Context) -> Article:
 
 
 def default_pipeline() -> Pipeline:
+    from newstrace.stages.claims import claims
     from newstrace.stages.clean import clean
     from newstrace.stages.entities import entities
     from newstrace.stages.language import language
@@ -147,7 +149,9 @@ def default_pipeline() -> Pipeline:
     from newstrace.stages.segment import segment
     from newstrace.stages.summary import summary
 
-    return Pipeline([extract, clean, language, segment, entities, quantities, media, summary])
+    return Pipeline(
+        [extract, clean, language, segment, entities, quantities, media, claims, summary]
+    )
 
 
 _DEFAULT: Pipeline | None = None

@@ -469,6 +469,7 @@ def test_search_ranks_the_article_about_the_words_first(store: AnyStore) -> None
         "a' OR 1=1 --",
         "Rog*ov",
         "\x00",
+        "Ro\x00gov",
         "",
         "   ",
     ],

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from newstrace.model import Article, Claim, RawDocument, Sentence
-from newstrace.pipeline import Context, analyze
-from newstrace.stages.claims import claims as claims_stage
+from newstrace.pipeline import analyze
 from newstrace.stages.segment import split_sentences
 from newstrace.summarize import SUMMARY_VERSION, summarize
 from newstrace.summarize_eval import load_orangesum
@@ -20,7 +19,7 @@ from newstrace.summarize_eval import load_orangesum
 def _seed(seeds_dir: Path, name: str) -> Article:
     """A seed through the whole pipeline, claims included."""
     raw = RawDocument(source=name, text=(seeds_dir / name).read_text(encoding="utf-8"))
-    return claims_stage.run(analyze(raw), Context())
+    return analyze(raw)
 
 
 def _expected(seeds_dir: Path) -> dict[str, dict[str, object]]:
@@ -116,8 +115,16 @@ def test_summary_sentences_are_the_article_text_at_their_offsets(
 ) -> None:
     for article in orangesum:
         for shown in summarize(article).sentences:
-            assert shown.text == article.text[shown.start : shown.end]
+            original = article.text[shown.start : shown.end]
             assert shown.text == shown.text.strip()
+            if shown.text == original:
+                continue
+            # Only a speaker named in brackets may differ: "[Vladimir Rogov] indicated" in
+            # place of "He indicated", or "explique-t-elle [Name]".
+            assert "[" in shown.text, (shown.text, original)
+            kept = re.sub(r"\s*\[[^\]]+\]", "", shown.text).split()
+            words = original.split()
+            assert len(words) - len(kept) <= 1 and all(w in words for w in kept)
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 5])

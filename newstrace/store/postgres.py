@@ -30,11 +30,15 @@ from newstrace.model import Article, Failure
 from newstrace.store.base import (
     AddResult,
     BaseStore,
+    Derivation,
     FailureRecord,
     FeedState,
+    ProvenanceEdge,
     SearchHit,
     SeenItem,
     StoreError,
+    StoryMember,
+    StoryRecord,
     Validators,
 )
 from newstrace.store.migrations import Migration
@@ -530,3 +534,133 @@ class PostgresStore(BaseStore):
                 (links, feeds, firsts, outcomes),
             ).rowcount
         return max(added, 0)
+
+    # -- stories: membership, records, derives_from and provenance ----------------------
+
+    def save_story_member(self, member: StoryMember) -> None:
+        """Record (or replace) which story an article is in, with its story features."""
+        with self._session() as db:
+            db.execute(
+                "INSERT INTO story_members (article_id, story, seen, score, features) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (article_id) DO UPDATE SET "
+                "story = excluded.story, seen = excluded.seen, score = excluded.score, "
+                "features = excluded.features",
+                (
+                    _storable(member.article_id),
+                    _storable(member.story),
+                    member.seen,
+                    member.score,
+                    _storable(member.features),
+                ),
+            )
+
+    def story_members_since(self, seen: float) -> Iterator[StoryMember]:
+        """Members seen at or after `seen`, oldest first (the window: bounded by its length)."""
+        with self._session() as db:
+            rows = db.execute(
+                "SELECT article_id, story, seen, score, features FROM story_members "
+                "WHERE seen >= %s ORDER BY seen, article_id",
+                (seen,),
+            ).fetchall()
+        for row in rows:
+            yield StoryMember(*row)
+
+    def save_story(self, record: StoryRecord) -> None:
+        """Create or replace a story's record."""
+        with self._session() as db:
+            db.execute(
+                "INSERT INTO stories (id, title, languages, articles, first_seen, last_seen, "
+                "updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE "
+                "SET title = excluded.title, languages = excluded.languages, "
+                "articles = excluded.articles, first_seen = excluded.first_seen, "
+                "last_seen = excluded.last_seen, updated_at = excluded.updated_at",
+                (
+                    _storable(record.id),
+                    _storable(record.title),
+                    json.dumps(record.languages),
+                    record.articles,
+                    record.first_seen,
+                    record.last_seen,
+                    _iso(datetime.now(UTC)),
+                ),
+            )
+
+    def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
+        """Stories, most recently seen first (then most recently updated)."""
+        sql = (
+            "SELECT id, title, languages, articles, first_seen, last_seen FROM stories "
+            "ORDER BY coalesce(last_seen, '') DESC, updated_at DESC"
+        )
+        values: tuple[Any, ...] = ()
+        if limit is not None:
+            sql += " LIMIT %s"
+            values = (max(limit, 0),)
+        with self._session() as db:
+            rows = db.execute(sql, values).fetchall()
+        return [_story_record(row) for row in rows]
+
+    def get_story(self, id: str) -> StoryRecord | None:
+        """The story with this exact id."""
+        with self._session() as db:
+            row = db.execute(
+                "SELECT id, title, languages, articles, first_seen, last_seen FROM stories "
+                "WHERE id = %s",
+                (_storable(id),),
+            ).fetchone()
+        return None if row is None else _story_record(row)
+
+    def save_derivation(self, derivation: Derivation) -> None:
+        """Record that an article copies, rewrites or translates an earlier one."""
+        with self._session() as db:
+            db.execute(
+                "INSERT INTO derives_from (article_id, source_id, kind, score) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (article_id, source_id) DO UPDATE SET "
+                "kind = excluded.kind, score = excluded.score",
+                (derivation.article_id, derivation.source_id, derivation.kind, derivation.score),
+            )
+
+    def derivations(self, article_ids: Iterable[str]) -> list[Derivation]:
+        """The derives_from edges whose later article is one of `article_ids`."""
+        ids = [_storable(i) for i in article_ids]
+        if not ids:
+            return []
+        with self._session() as db:
+            rows = db.execute(
+                "SELECT article_id, source_id, kind, score FROM derives_from "
+                "WHERE article_id = ANY(%s) ORDER BY article_id, source_id",
+                (ids,),
+            ).fetchall()
+        return [Derivation(*row) for row in rows]
+
+    def save_provenance(self, story: str, edges: Iterable[ProvenanceEdge]) -> None:
+        """Replace a story's provenance edges, in one transaction."""
+        rows = [(story, i, e.source, e.target, e.kind) for i, e in enumerate(edges)]
+        with self._session() as db, db.transaction():
+            db.execute("DELETE FROM provenance WHERE story = %s", (_storable(story),))
+            with db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO provenance (story, position, source, target, kind) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    rows,
+                )
+
+    def provenance(self, story: str) -> list[ProvenanceEdge]:
+        """A story's provenance edges, in the order they were saved."""
+        with self._session() as db:
+            rows = db.execute(
+                "SELECT source, target, kind FROM provenance WHERE story = %s ORDER BY position",
+                (_storable(story),),
+            ).fetchall()
+        return [ProvenanceEdge(*row) for row in rows]
+
+    def clear_stories(self) -> None:
+        """Forget every story, membership, derivation and provenance edge (for a restory)."""
+        with self._session() as db:
+            db.execute("TRUNCATE stories, story_members, derives_from, provenance")
+
+
+def _story_record(row: tuple[Any, ...]) -> StoryRecord:
+    """A `stories` row as a StoryRecord (languages stored as a JSON list)."""
+    id, title, languages, articles, first_seen, last_seen = row
+    languages = list(json.loads(languages or "[]"))
+    return StoryRecord(id, title, languages, articles, first_seen, last_seen)

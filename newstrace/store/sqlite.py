@@ -22,11 +22,15 @@ from newstrace.model import Article, Failure
 from newstrace.store.base import (
     AddResult,
     BaseStore,
+    Derivation,
     FailureRecord,
     FeedState,
+    ProvenanceEdge,
     SearchHit,
     SeenItem,
     StoreError,
+    StoryMember,
+    StoryRecord,
     Validators,
 )
 from newstrace.store.migrations import Migration, migrations
@@ -160,7 +164,8 @@ def fts_query(query: str) -> str:
     quotes plain words, so no input is a syntax error; a word ending in `*` is a prefix.
     """
     phrases: list[str] = []
-    for word in (_storable(query) or "").split():
+    # FTS5 ends a quoted string at a NUL ("unterminated string"): a NUL separates words.
+    for word in (_storable(query) or "").replace("\x00", " ").split():
         prefix = word.endswith("*")
         body = word.rstrip("*")
         if not re.search(r"\w", body):
@@ -537,6 +542,139 @@ class SQLiteStore(BaseStore):
                 rows,
             )
         return max(cursor.rowcount, 0)
+
+
+    # -- stories: membership, records, derives_from and provenance ----------------------
+
+    def save_story_member(self, member: StoryMember) -> None:
+        """Record (or replace) which story an article is in, with its story features."""
+        with self._lock, self._write():
+            self._db.execute(
+                "INSERT INTO story_members (article_id, story, seen, score, features) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET "
+                "story = excluded.story, seen = excluded.seen, score = excluded.score, "
+                "features = excluded.features",
+                (member.article_id, member.story, member.seen, member.score, member.features),
+            )
+
+    def story_members_since(self, seen: float) -> Iterator[StoryMember]:
+        """Members seen at or after `seen`, oldest first, fetched in chunks."""
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT article_id, story, seen, score, features FROM story_members "
+                "WHERE seen >= ? ORDER BY seen, rowid",
+                (seen,),
+            )
+        while True:
+            with self._lock:
+                rows = cursor.fetchmany(FETCH_CHUNK)
+            if not rows:
+                return
+            for row in rows:
+                yield StoryMember(*row)
+
+    def save_story(self, record: StoryRecord) -> None:
+        """Create or replace a story's record."""
+        with self._lock, self._write():
+            self._db.execute(
+                "INSERT INTO stories (id, title, languages, articles, first_seen, last_seen, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "title = excluded.title, languages = excluded.languages, "
+                "articles = excluded.articles, first_seen = excluded.first_seen, "
+                "last_seen = excluded.last_seen, updated_at = excluded.updated_at",
+                (
+                    record.id,
+                    _storable(record.title),
+                    json.dumps(record.languages),
+                    record.articles,
+                    record.first_seen,
+                    record.last_seen,
+                    _now(),
+                ),
+            )
+
+    def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
+        """Stories, most recently seen first (then most recently updated)."""
+        sql = (
+            "SELECT id, title, languages, articles, first_seen, last_seen FROM stories "
+            "ORDER BY coalesce(last_seen, '') DESC, updated_at DESC"
+        )
+        values: tuple[Any, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            values = (max(limit, 0),)
+        with self._lock:
+            rows = self._db.execute(sql, values).fetchall()
+        return [_story_record(row) for row in rows]
+
+    def get_story(self, id: str) -> StoryRecord | None:
+        """The story with this exact id."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, title, languages, articles, first_seen, last_seen FROM stories "
+                "WHERE id = ?",
+                (_storable(id),),
+            ).fetchone()
+        return None if row is None else _story_record(row)
+
+    def save_derivation(self, derivation: Derivation) -> None:
+        """Record that an article copies, rewrites or translates an earlier one."""
+        with self._lock, self._write():
+            self._db.execute(
+                "INSERT INTO derives_from (article_id, source_id, kind, score) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (article_id, source_id) DO UPDATE SET "
+                "kind = excluded.kind, score = excluded.score",
+                (derivation.article_id, derivation.source_id, derivation.kind, derivation.score),
+            )
+
+    def derivations(self, article_ids: Iterable[str]) -> list[Derivation]:
+        """The derives_from edges whose later article is one of `article_ids`."""
+        ids = list(article_ids)
+        found: list[Derivation] = []
+        for start in range(0, len(ids), FETCH_CHUNK):
+            chunk = ids[start : start + FETCH_CHUNK]
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT article_id, source_id, kind, score FROM derives_from "
+                    f"WHERE article_id IN ({', '.join('?' for _ in chunk)}) "
+                    "ORDER BY article_id, source_id",
+                    chunk,
+                ).fetchall()
+            found.extend(Derivation(*row) for row in rows)
+        return found
+
+    def save_provenance(self, story: str, edges: Iterable[ProvenanceEdge]) -> None:
+        """Replace a story's provenance edges."""
+        rows = [(story, i, e.source, e.target, e.kind) for i, e in enumerate(edges)]
+        with self._lock, self._write():
+            self._db.execute("DELETE FROM provenance WHERE story = ?", (story,))
+            self._db.executemany(
+                "INSERT INTO provenance (story, position, source, target, kind) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def provenance(self, story: str) -> list[ProvenanceEdge]:
+        """A story's provenance edges, in the order they were saved."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, target, kind FROM provenance WHERE story = ? ORDER BY position",
+                (_storable(story),),
+            ).fetchall()
+        return [ProvenanceEdge(*row) for row in rows]
+
+    def clear_stories(self) -> None:
+        """Forget every story, membership, derivation and provenance edge (for a restory)."""
+        with self._lock, self._write():
+            for table in ("stories", "story_members", "derives_from", "provenance"):
+                self._db.execute(f"DELETE FROM {table}")
+
+
+def _story_record(row: tuple[Any, ...]) -> StoryRecord:
+    """A `stories` row as a StoryRecord (languages stored as a JSON list)."""
+    id, title, languages, articles, first_seen, last_seen = row
+    languages = list(json.loads(languages or "[]"))
+    return StoryRecord(id, title, languages, articles, first_seen, last_seen)
 
 
 class _Transaction:

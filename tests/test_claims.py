@@ -1,0 +1,182 @@
+"""Claims: every attribution of the seeds, tolerantly matched as seeds/expected.json describes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import DEV, SEEDS
+
+from newstrace.claims import extract_claims
+from newstrace.model import Article, Claim, RawDocument
+from newstrace.pipeline import Context, default_pipeline
+
+PIPELINE = default_pipeline()
+
+
+def analyse(path: Path, spacy: bool = True) -> Article:
+    """The article through the pipeline; `spacy=False` runs the model-free rules alone."""
+    context = Context()
+    if not spacy:
+        context.models["spacy"] = False
+    raw = RawDocument(source=str(path), text=path.read_text(encoding="utf-8"))
+    return PIPELINE.run(raw, context)
+
+
+def expected() -> dict[str, dict[str, object]]:
+    data = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
+    articles: dict[str, dict[str, object]] = data["articles"]
+    return articles
+
+
+def speaker_matches(claim: Claim, forms: list[str]) -> bool:
+    """Any listed form names the claim's speaker (either contains the other); [] means none."""
+    if not forms:
+        return claim.speaker is None
+    if claim.speaker is None:
+        return False
+    said = claim.speaker.casefold()
+    return any(f.casefold() in said or said in f.casefold() for f in forms)
+
+
+def matches(claim: Claim, wanted: dict[str, object]) -> bool:
+    content = claim.text.casefold()
+    keys = [str(k).casefold() for k in wanted["must_contain"]]  # type: ignore[attr-defined]
+    return (
+        claim.type == wanted["type"]
+        and speaker_matches(claim, list(wanted["speaker"]))  # type: ignore[call-overload]
+        and all(k in content for k in keys)
+        and ("medium" not in wanted or claim.medium == wanted["medium"])
+    )
+
+
+# expected.json lists Rogov's quote naming the United States as "attributed", and in the same
+# file notes that Newsweek's "could not confirm US citizens take part" marks that very list
+# unconfirmed; issue 3 asks for the mark, so this claim is expected "unconfirmed".
+STATUS_MARKED_BY_VERIFICATION = {("000_922ab060dcfde385.txt", "républiques soviétiques")}
+
+
+def expected_status(name: str, wanted: dict[str, object]) -> str:
+    first = str(wanted["must_contain"][0])  # type: ignore[index]
+    if (name, first) in STATUS_MARKED_BY_VERIFICATION:
+        return "unconfirmed"
+    return str(wanted["status"])
+
+
+@pytest.mark.parametrize("spacy", [True, False], ids=["spacy", "rules"])
+@pytest.mark.parametrize("name", sorted(expected()))
+def test_claims_every_expected_claim_of_the_seed_is_found_with_speaker_type_and_status(
+    name: str, spacy: bool
+) -> None:
+    article = analyse(SEEDS / name, spacy)
+    missing = []
+    for wanted in expected()[name]["claims"]:  # type: ignore[attr-defined]
+        found = [c for c in article.claims if matches(c, wanted)]
+        status = expected_status(name, wanted)
+        if not any(c.status == status for c in found):
+            got = [(c.speaker, c.type, c.status) for c in found]
+            missing.append(f"{wanted['speaker']} {wanted['type']} {wanted['must_contain']}: {got}")
+    assert not missing, "\n".join(missing)
+
+
+def claim_with(article: Article, words: str) -> Claim:
+    found = [c for c in article.claims if words in c.text and c.type != "unattributed"]
+    assert found, f"no claim contains {words!r}"
+    return found[0]
+
+
+def test_claims_pronoun_speaker_resolves_to_last_named_person() -> None:
+    english = analyse(SEEDS / "002_675ba3ab04b08978.txt")
+    he = claim_with(english, "several dozen")
+    assert he.speaker == "Vladimir Rogov"
+    assert english.text[he.speaker_start : he.speaker_end] == "He"  # type: ignore[misc]
+    french = analyse(SEEDS / "000_922ab060dcfde385.txt")
+    putin = claim_with(french, "séparatistes")
+    assert putin.speaker == "Vladimir Poutine"
+    assert french.text[putin.speaker_start : putin.speaker_end] == "il"  # type: ignore[misc]
+
+
+def test_claims_medium_and_role_are_read_from_the_attribution() -> None:
+    french = analyse(SEEDS / "000_922ab060dcfde385.txt")
+    assert claim_with(french, "républiques soviétiques").medium == "TASS"
+    first = claim_with(french, "pays occidentaux")
+    assert first.role == "président du mouvement We Are With Russia"
+    assert first.cue == "affirme"
+
+
+def test_claims_short_name_shares_the_key_of_the_full_name() -> None:
+    french = analyse(SEEDS / "000_922ab060dcfde385.txt")
+    keys = {c.speaker_key for c in french.claims if c.speaker and "Rogov" in c.speaker}
+    assert len(keys) == 1 and None not in keys
+
+
+def test_claims_verification_statement_marks_the_claim_it_qualifies_unconfirmed() -> None:
+    french = analyse(SEEDS / "000_922ab060dcfde385.txt")
+    check = claim_with(french, "en mesure de confirmer")
+    assert (check.type, check.status, check.speaker) == ("verification", "unconfirmed", "Newsweek")
+    assert claim_with(french, "États-Unis").status == "unconfirmed"
+    assert claim_with(french, "motivations").status == "attributed"
+
+
+def test_claims_weasel_crowds_are_unattributed() -> None:
+    english = analyse(SEEDS / "002_675ba3ab04b08978.txt")
+    weasels = {c.speaker for c in english.claims if c.type == "weasel"}
+    assert {"Analysts", "Experts"} <= weasels
+    assert all(c.status == "unattributed" for c in english.claims if c.type == "weasel")
+
+
+def test_claims_offsets_point_at_the_text_they_name() -> None:
+    for name in expected():
+        article = analyse(SEEDS / name)
+        for claim in article.claims:
+            assert article.text[claim.start : claim.end] == claim.text
+            if claim.cue_start is not None:
+                assert article.text[claim.cue_start : claim.cue_end] == claim.cue
+
+
+def test_claims_unknown_language_still_finds_quotes_and_speakers() -> None:
+    text = (
+        "„Wij blijven hier tot het einde”, zei Mark Rutte tegen de NOS.\n"
+        "“We will stay until the end,” said Mark Rutte."
+    )
+    found = extract_claims(text, [], "nl")
+    quotes = [c for c in found if c.type == "direct"]
+    assert any(c.speaker == "Mark Rutte" for c in quotes)
+
+
+def test_claims_stage_never_crashes_on_odd_input() -> None:
+    for text in ["", "«", "“”", "said.", "\n\n\n", "« a » b « c", "According to", "x" * 5000]:
+        extract_claims(text, [], "fr")
+        extract_claims(text, [], None)
+
+
+def test_claims_every_polnear_dev_text_is_read_without_error() -> None:
+    texts = sorted((DEV / "polnear" / "dev" / "text").glob("*.txt"))
+    assert texts
+    total = 0
+    for path in texts:
+        total += len(extract_claims(path.read_text(encoding="utf-8"), [], "en"))
+    assert total > len(texts)
+
+
+def test_claims_speaker_keys_are_the_entity_keys_across_languages() -> None:
+    french = analyse(SEEDS / "000_922ab060dcfde385.txt")
+    english = analyse(SEEDS / "002_675ba3ab04b08978.txt")
+    french_keys = {c.speaker_key for c in french.claims if c.speaker and "Rogov" in c.speaker}
+    english_keys = {c.speaker_key for c in english.claims if c.speaker and "Rogov" in c.speaker}
+    assert len(french_keys) == 1 and french_keys == english_keys
+    entity_keys = {e.key for e in french.entities}
+    assert french_keys <= entity_keys
+    putin = claim_with(french, "séparatistes")
+    assert putin.speaker_key in entity_keys
+
+
+def test_claims_plural_pronoun_is_not_resolved_to_a_single_person() -> None:
+    text = (
+        "Vladimir Rogov said the volunteers came from many countries.\n"
+        "They said that they wanted to fight."
+    )
+    found = extract_claims(text, [], "en")
+    they = next(c for c in found if c.cue == "said" and c.start > text.index("They"))
+    assert they.speaker == "They" and they.speaker_key is None

@@ -1,0 +1,230 @@
+"""The reader as a person sees it: headless Chromium against a real server on loopback.
+
+Needs Debian's chromium (`scripts/browser` installs it). Outside CI the tests are skipped
+when it is missing; in CI (CI set) they fail instead, so a missing browser cannot pass.
+Screenshots land in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_server import STORY, ReaderData, fill_store, running
+
+from newstrace.settings import Settings
+from newstrace.web import create_app
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# The flags that let Chromium run headless as root in a container, offline, without
+# reaching for any service of its own (see the design notes on the environment).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+# How long a page may take to show something before the test fails (not a timing assertion:
+# only a hung page reaches it).
+WAIT_MS = 15_000
+
+
+def _need_browser() -> None:
+    """Skip outside CI when the browser or Playwright is missing; fail in CI."""
+    missing = None
+    if not CHROMIUM.exists():
+        missing = f"{CHROMIUM} is missing (run scripts/browser)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "playwright is not installed"
+    if missing is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run in CI: {missing}")
+    pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ReaderData]]:
+    _need_browser()
+    path = tmp_path_factory.mktemp("browser") / "reader.db"
+    data = fill_store(path)
+    with running(create_app(str(path), Settings())) as address:
+        yield address, data
+
+
+@pytest.fixture(scope="module")
+def browser(site: tuple[str, ReaderData]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == [], errors
+
+
+def _shot(page: Any, name: str, *, full: bool = True) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    assert path.stat().st_size > 0
+    return path
+
+
+def test_get_a_summary_shows_it_in_place_without_reloading(
+    page: Any, site: tuple[str, ReaderData]
+) -> None:
+    address, ids = site
+    page.goto(f"{address}/articles/{ids.english}")
+    text = page.inner_text(".article-text")
+    page.evaluate("window.__sameDocument = true")
+    button = page.get_by_role("button", name="No time to read? Get a summary")
+    assert button.is_visible()
+    assert page.locator("#summary").is_hidden()
+    button.click()
+    page.locator("#summary-sentences li").first.wait_for(state="visible")
+    sentences = page.locator("#summary-sentences li").all_inner_texts()
+    assert 1 <= len(sentences) <= 3
+    flat = " ".join(text.split())
+    # A pronoun speaker is shown resolved in brackets ("[Vladimir Rogov] indicated …").
+    shown = [" ".join(re.sub(r"^\[[^\]]+\]", "", s).split()) for s in sentences]
+    assert all(part in flat for part in shown), sentences
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    assert page.url == f"{address}/articles/{ids.english}"
+    _shot(page, "article-summary")
+
+
+def test_next_and_previous_walk_the_articles_in_home_order(
+    page: Any, site: tuple[str, ReaderData]
+) -> None:
+    address, _ = site
+    page.goto(f"{address}/")
+    order = [
+        re.sub(r"^.*/articles/", "", href or "")
+        for href in page.locator(".brief-title").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+    ]
+    assert len(order) >= 3
+    page.locator(".brief-title").first.click()
+    page.wait_for_url(f"**/articles/{order[0]}")
+    assert page.locator("a[rel=prev]").count() == 0
+    page.get_by_role("link", name=re.compile("Next article")).click()
+    page.wait_for_url(f"**/articles/{order[1]}")
+    page.get_by_role("link", name=re.compile("Next article")).click()
+    page.wait_for_url(f"**/articles/{order[2]}")
+    page.get_by_role("link", name=re.compile("Previous article")).click()
+    page.wait_for_url(f"**/articles/{order[1]}")
+
+
+def test_search_box_finds_rogov_with_the_hits_marked(
+    page: Any, site: tuple[str, ReaderData]
+) -> None:
+    address, ids = site
+    page.goto(f"{address}/")
+    page.get_by_label("Search articles").fill("Rogov")
+    page.get_by_label("Search articles").press("Enter")
+    page.wait_for_url("**/search?q=Rogov")
+    marks = page.locator(".snippet mark").all_inner_texts()
+    assert marks and all(m.lower() == "rogov" for m in marks)
+    links = page.locator(".result-title").evaluate_all("a => a.map(x => x.getAttribute('href'))")
+    assert f"/articles/{ids.english}" in links and f"/articles/{ids.french}" in links
+    _shot(page, "search")
+
+
+def test_hostile_article_runs_no_script(page: Any, site: tuple[str, ReaderData]) -> None:
+    address, ids = site
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text))
+    for url in (
+        f"{address}/articles/{ids.hostile}",
+        f"{address}/",
+        f"{address}/search?q=hostileword",
+        f"{address}/search?q=%22%3E%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E",
+    ):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.__pwned") == "undefined", url
+    page.goto(f"{address}/articles/{ids.hostile}")
+    # The payloads are on screen as text, and none of them became an element.
+    text = page.inner_text(".article-text")
+    assert "<script>window.__pwned='text'</script>" in text
+    assert "</textarea>" in text
+    assert page.locator(".article-text script, .article-text img, .article-text a").count() == 0
+    assert page.locator("h1 img, .meta img, .meta svg").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.get_by_role("button", name="No time to read? Get a summary").click()
+    page.locator("#summary").wait_for(state="visible")
+    page.locator(".article-text").click()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#summary script, #summary img").count() == 0
+    _shot(page, "hostile-article")
+
+
+def test_clicking_a_claim_shows_speaker_cue_medium_and_status(
+    page: Any, site: tuple[str, ReaderData]
+) -> None:
+    address, ids = site
+    page.goto(f"{address}/articles/{ids.annotated}")
+    claim = page.locator('.article-text .claim[data-claim="0"]').first
+    assert "speaker: Vladimir Rogov" in (claim.get_attribute("title") or "")
+    assert page.locator("#claim-popover").is_hidden()
+    claim.click()
+    popover = page.locator("#claim-popover")
+    popover.wait_for(state="visible")
+    shown = popover.inner_text()
+    for part in ("Vladimir Rogov", "spoke in a detailed interview with", "TASS", "attributed"):
+        assert part in shown
+    _shot(page, "article-claims")
+    page.keyboard.press("Escape")
+    popover.wait_for(state="hidden")
+    page.get_by_text("Lines taken out").click()
+    assert page.locator(".removed li").first.is_visible()
+
+
+def test_article_page_reads_well_on_a_phone(browser: Any, site: tuple[str, ReaderData]) -> None:
+    address, ids = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(f"{address}/articles/{ids.annotated}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page scrolls sideways on a phone"
+    _shot(page, "article-phone", full=False)
+    context.close()
+
+
+def test_story_page_shows_the_versions(page: Any, site: tuple[str, ReaderData]) -> None:
+    address, _ = site
+    page.goto(f"{address}/")
+    _shot(page, "home")
+    page.locator(".story-link").first.click()
+    page.wait_for_url(f"**/stories/{STORY}")
+    assert page.locator(".version").count() == 2
+    _shot(page, "story")
