@@ -221,7 +221,15 @@ def test_ingest_from_stdin(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_demo_ingests_the_bundled_corpus_and_reports(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "newstrace", "--db", str(tmp_path / "demo.db"), "demo"],
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "--db",
+            str(tmp_path / "demo.db"),
+            "demo",
+            "--no-serve",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -233,7 +241,15 @@ def test_demo_ingests_the_bundled_corpus_and_reports(tmp_path: Path) -> None:
     assert "Petr Plateník" in done.stdout
     # A second run finds every document already stored.
     again = subprocess.run(
-        [sys.executable, "-m", "newstrace", "--db", str(tmp_path / "demo.db"), "demo"],
+        [
+            sys.executable,
+            "-m",
+            "newstrace",
+            "--db",
+            str(tmp_path / "demo.db"),
+            "demo",
+            "--no-serve",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -280,7 +296,9 @@ def test_summary_length_is_chosen_with_sentences(
     assert err.startswith("newstrace: ") and "at least 1" in err and err.count("\n") == 1
 
 
-def test_a_stale_stored_summary_is_made_again_and_saved(db: str) -> None:
+def test_a_stale_stored_summary_is_made_again_and_saved(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
     from dataclasses import replace
 
     from newstrace.ingest import ingest
@@ -293,6 +311,11 @@ def test_a_stale_stored_summary_is_made_again_and_saved(db: str) -> None:
         assert article.summary is not None
         article.summary = replace(article.summary, version="0-old", text="stale")
         store.update(article)
+    code = main(["--db", db, "export"])
+    exported = json.loads(capsys.readouterr().out)
+    assert code == 0 and exported["summary"]["text"] != "stale"
+    assert exported["summary"]["version"] != "0-old"
+    with Store(db) as store:
         fresh = article_summary(store, store.resolve(article.id))
         assert fresh.text != "stale" and fresh.version != "0-old"
         saved = store.resolve(article.id).summary

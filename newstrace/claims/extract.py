@@ -152,7 +152,10 @@ class Extractor:
         self.sentences = sentences or naive_sentences(text)
         self.lexicon = lexicon
         self.media = media
-        self.facts = parse(text, self.sentences, nlp) if nlp is not None else {}
+        # The parse is read only at reporting verbs (`_verb_facts`): parse just the sentences
+        # that hold one, which gives the same claims for a fraction of the parser's time.
+        with_cues = [(s, e) for s, e in self.sentences if lexicon.verbs.finditer(text, s, e)]
+        self.facts = parse(text, with_cues, nlp) if nlp is not None and with_cues else {}
         self.quotes = find_quotes(text, lexicon.quote_pairs)
         self.quote_spans = Intervals([(q.start, q.end) for q in self.quotes])
         self.used_cues = Intervals()
