@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Self
 
 from newstrace.model import Article, Failure
+
+# How many candidates an ambiguous article reference lists.
+MAX_CANDIDATES = 5
 
 
 class StoreError(Exception):
@@ -95,6 +98,16 @@ class BaseStore(ABC):
 
         Raises StoreError when nothing or more than one article matches.
         """
+
+    def _only_match(self, ref: str, rows: Sequence[tuple[str, str]]) -> Article | None:
+        """The article when one (id, source) row matched `ref`; StoreError when several did."""
+        if len(rows) > 1:
+            listed = ", ".join(f"{id} ({source})" for id, source in rows[:MAX_CANDIDATES])
+            more = " …" if len(rows) > MAX_CANDIDATES else ""
+            raise StoreError(
+                f"{ref!r} matches several articles: {listed}{more}; give more of the id"
+            )
+        return self.get(rows[0][0]) if rows else None
 
     @abstractmethod
     def articles(

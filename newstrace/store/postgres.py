@@ -28,6 +28,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from newstrace.model import Article, Failure
 from newstrace.store.base import (
+    MAX_CANDIDATES,
     AddResult,
     BaseStore,
     Derivation,
@@ -52,7 +53,6 @@ CONNECT_TIMEOUT_SECONDS = 10
 MIGRATION_LOCK = 0x6E65_7773_7472_6163
 # Same meaning and values as in the SQLite store (store/sqlite.py).
 MIN_ID_PREFIX = 4
-MAX_CANDIDATES = 5
 FETCH_CHUNK = 200
 # ts_headline: about as much context as the SQLite store's 16-token snippet, one fragment.
 HEADLINE_OPTIONS = (
@@ -339,16 +339,9 @@ class PostgresStore(BaseStore):
                     f"SELECT id, source FROM articles WHERE {where} ORDER BY seq LIMIT %s",
                     (*values, MAX_CANDIDATES + 1),
                 ).fetchall()
-            if len(rows) == 1:
-                article = self.get(rows[0][0])
-                if article is not None:
-                    return article
-            if len(rows) > 1:
-                listed = ", ".join(f"{id} ({source})" for id, source in rows[:MAX_CANDIDATES])
-                more = " …" if len(rows) > MAX_CANDIDATES else ""
-                raise StoreError(
-                    f"{ref!r} matches several articles: {listed}{more}; give more of the id"
-                )
+            article = self._only_match(ref, rows)
+            if article is not None:
+                return article
         raise StoreError(f"no article matches {ref!r}; try `newstrace list`")
 
     def articles(

@@ -20,6 +20,7 @@ from typing import Any
 
 from newstrace.model import Article, Failure
 from newstrace.store.base import (
+    MAX_CANDIDATES,
     AddResult,
     BaseStore,
     Derivation,
@@ -45,8 +46,6 @@ MIN_ID_PREFIX = 4
 # and double. Without the retry, 3 of 33 trials of 6 processes opening one new file failed.
 WAL_RETRY_FIRST_PAUSE = 0.005
 WAL_RETRY_MAX_PAUSE = 0.2
-# How many candidates an ambiguous reference lists.
-MAX_CANDIDATES = 5
 # Words of context around the hits in a search snippet (FTS5 allows at most 64).
 SNIPPET_TOKENS = 16
 # Rows fetched at once while iterating articles: bounds memory on a large store.
@@ -368,16 +367,9 @@ class SQLiteStore(BaseStore):
                     f"SELECT id, source FROM articles WHERE {where} ORDER BY seq LIMIT ?",
                     (*values, MAX_CANDIDATES + 1),
                 ).fetchall()
-            if len(rows) == 1:
-                article = self.get(rows[0][0])
-                if article is not None:
-                    return article
-            if len(rows) > 1:
-                listed = ", ".join(f"{id} ({source})" for id, source in rows[:MAX_CANDIDATES])
-                more = " …" if len(rows) > MAX_CANDIDATES else ""
-                raise StoreError(
-                    f"{ref!r} matches several articles: {listed}{more}; give more of the id"
-                )
+            article = self._only_match(ref, rows)
+            if article is not None:
+                return article
         raise StoreError(f"no article matches {ref!r}; try `newstrace list`")
 
     def articles(
@@ -542,7 +534,6 @@ class SQLiteStore(BaseStore):
                 rows,
             )
         return max(cursor.rowcount, 0)
-
 
     # -- stories: membership, records, derives_from and provenance ----------------------
 
