@@ -4,7 +4,8 @@ Loads the bundled sample corpus into a fresh SQLite file, starts `newstrace serv
 own process on 127.0.0.1 (a free port), and drives it from this process with httpx's async
 client: first the article page, then the summary API, each for a bounded time, cycling
 through every stored article. Errors (a status other than 200, or a failed request) are
-counted, never hidden. The machine is printed with the figures.
+counted, never hidden. The machine is printed with the figures, with the load average
+before and after (other work on the machine slows every figure).
 
 Run: `.venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10]`.
 """
@@ -144,6 +145,7 @@ def main() -> int:
             if args.db is None:
                 ingest(sample_corpus_sources(), store, Settings())
             ids = [a.id for a in store.articles()]
+        load_before = round(os.getloadavg()[0], 2)
         server, address = start_server(db)
         try:
             runs = []
@@ -166,6 +168,7 @@ def main() -> int:
         "system": f"{platform.system()} {platform.release()}",
         "server": "uvicorn, one process, on 127.0.0.1; load generator in another process",
         # Other work on the machine slows every figure: the 1-minute load average says how much.
+        "load_average_before": load_before,
         "load_average_after": round(os.getloadavg()[0], 2),
     }
     report = {
@@ -180,7 +183,8 @@ def main() -> int:
         return 0
     print(
         f"machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, "
-        f"load average {machine['load_average_after']}"
+        f"load average {machine['load_average_before']} before, "
+        f"{machine['load_average_after']} after"
     )
     print(f"{len(ids)} articles, {args.clients} concurrent clients, {args.seconds:g} s each")
     for figures in runs:

@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("story", metavar="STORY", help="story id, or an ARTICLE (its story)")
     _json(sub)
 
+    sub = command(
+        "compare", "a story's versions claim by claim: shared, alone, in conflict", cmd_compare
+    )
+    sub.add_argument("story", metavar="STORY", help="story id, or an ARTICLE (its story)")
+    _json(sub)
+
     sub = command("restory", "re-cluster every stored article into stories", cmd_restory)
     _json(sub)
 
@@ -140,12 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--delay", type=float, default=1.0, help="seconds between requests to a host")
     _json(sub)  # without --once: one JSON document per round, one per line
 
+    sub = command("batch", "analyse many files into Parquet (process pool or Spark)", cmd_batch)
+    sub.add_argument("inputs", nargs="*", metavar="INPUT", help="WARC, JSONL, text file or folder")
+    sub.add_argument("--out", required=True, metavar="DIR", help="Parquet output (replaced)")
+    sub.add_argument("--engine", choices=["local", "spark"], default="local")
+    sub.add_argument("--master", metavar="URL", help="Spark master (default: local[*])")
+    sub.add_argument("--workers", type=_positive, metavar="N", help="local processes (all cores)")
+    sub.add_argument(
+        "--load", action="store_true", help="then load DIR into --db, stories in time order"
+    )
+    _json(sub)
+
     sub = command("serve", "the web reader and JSON API", cmd_serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sub.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
 
-    sub = command("demo", "load the bundled sample corpus and show what was found", cmd_demo)
+    sub = command("demo", "load the bundled sample corpus and serve the reader", cmd_demo)
     sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sub.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+    sub.add_argument(
+        "--no-serve", action="store_true", help="print what was found and exit, without serving"
+    )
     return parser
 
 
@@ -314,7 +336,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                     ]
                 )
         else:
+            from newstrace.stages.summary import is_current, make_summary
+
             for a in articles:
+                if not is_current(a.summary):  # made by an older summarizer: made anew
+                    a.summary = make_summary(a)
                 out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
     return 0
 
@@ -361,6 +387,69 @@ def cmd_story(args: argparse.Namespace) -> int:
         print("\nProvenance:")
         for chain in document["chains"]:
             print("  " + " → ".join(chain))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """The versions of a story claim by claim: shared, alone, in conflict, padded."""
+    from newstrace.compare import compare_story
+
+    with _open_store(args) as store:
+        document = compare_story(store, args.story)
+    if args.json:
+        _print_json(document)
+        return 0
+    versions = {v: f"v{n}" for n, v in enumerate(document["versions"], start=1)}
+    print(f"story {document['story']}")
+    for version, short in versions.items():
+        print(f"  {short} = {version} ({document['languages'].get(version) or '--'})")
+    print("\nClaims:")
+    for group in document["claims"]:
+        carried = ", ".join(f"{versions[a]} {c['status']}" for a, c in group["carried_by"].items())
+        print(f"  {group['group']:4} [{carried}] {_short(group['text'], 80)}")
+        for conflict in group["conflicts"]:
+            print(f"        conflict ({conflict['kind']}): {conflict['text']}")
+        for version, added in group["adds"].items():
+            names = [*added["entities"], *added["figures"]]
+            print(f"        only {versions[version]} names: {', '.join(names)}")
+    for comparison in document["figures"]:
+        print(f"\nFigures: {comparison['text']}")
+    for version, groups in document["padding"].items():
+        print(f"\nNo named source, only in {versions[version]}: {', '.join(groups)}")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Inputs to Parquet (`newstrace.batch`), then with --load the Parquet into the store."""
+    from newstrace.batch import SparkUnavailable, load_batch, run_batch
+
+    if not args.inputs and not args.load:
+        raise CommandError("batch: give INPUT files, or --load to load an existing --out DIR")
+    document: dict[str, object] = {}
+    if args.inputs:
+        try:
+            report = run_batch(args.inputs, args.out, args.engine, args.master, args.workers)
+        except SparkUnavailable as error:
+            raise CommandError(str(error)) from None
+        document["batch"] = report.to_dict()
+        if not args.json:
+            print(
+                f"{report.articles} articles, {report.failed} failed, {report.skipped} skipped "
+                f"-> {args.out} ({report.engine}, models loaded {report.to_dict()['model_loads']}x)"
+            )
+    if args.load:
+        if not Path(args.out, "articles").is_dir():
+            raise CommandError(f"{args.out}: no batch output here (no articles/ folder)")
+        with _open_store(args) as store:
+            loaded = load_batch(args.out, store)
+        document["load"] = loaded.to_dict()
+        if not args.json:
+            print(
+                f"loaded {loaded.ingested} articles ({loaded.duplicates} duplicates, "
+                f"{loaded.failed} failures) into {loaded.stories} stories"
+            )
+    if args.json:
+        _print_json(document)
     return 0
 
 
@@ -440,6 +529,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Ingest the bundled sample corpus, show what was found, then serve the reader on it."""
     from newstrace.demo import sample_corpus_sources
 
     sources = sample_corpus_sources()
@@ -463,15 +553,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "lines taken out of the bodies: "
                 + ", ".join(f"{reason} {n}" for reason, n in reasons.most_common())
             )
-        for seed in stored:
-            if seed.source.endswith(".txt"):
-                print()
-                _print_article(seed, sys.stdout, full_text=False)
-    print(
-        "\nnext: `newstrace list`, `newstrace show ARTICLE`, `newstrace search WORDS`",
-        file=sys.stderr,
-    )
-    return 0
+        seeds = [a for a in stored if a.source.endswith(".txt")]
+        for seed in seeds:
+            print()
+            _print_article(seed, sys.stdout, full_text=False)
+    if args.no_serve:
+        print(
+            "\nnext: `newstrace list`, `newstrace show ARTICLE`, `newstrace search WORDS`",
+            file=sys.stderr,
+        )
+        return 0
+    story = next((seed.story for seed in seeds if seed.story), None)
+    if story is not None:
+        print(f"\nthe seeds' story, side by side: /stories/{story}", file=sys.stderr)
+    return cmd_serve(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -12,7 +12,9 @@ in order (each a plain function `stage(article, context) -> article`):
 6. quantities — figures and vague amounts ("20 000", "several dozen") and what they count
 7. media     — outlets the text cites as its source ("told TASS", "selon Newsweek")
 8. claims    — who said what, through whom, with what verification status and hedges
-9. summary   — "Get a summary": central, non-redundant sentences in the article's order
+9. signals   — what a reader should doubt, with evidence: furniture left in, generic bio,
+               no byline or date, weasel words, unsourced claims, translation artifacts
+10. summary   — "Get a summary": central, non-redundant sentences in the article's order
 
 A stage declares the fields it reads and the ones it adds; `Pipeline` checks the order
 when it is built, so a stage placed before its inputs exist fails at start-up.
@@ -147,10 +149,11 @@ def default_pipeline() -> Pipeline:
     from newstrace.stages.media import media
     from newstrace.stages.quantities import quantities
     from newstrace.stages.segment import segment
+    from newstrace.stages.signals import signals
     from newstrace.stages.summary import summary
 
     return Pipeline(
-        [extract, clean, language, segment, entities, quantities, media, claims, summary]
+        [extract, clean, language, segment, entities, quantities, media, claims, signals, summary]
     )
 
 

@@ -63,6 +63,7 @@ def seeds(context: Context) -> list[Article]:
     return seed_articles(context)
 
 
+@pytest.mark.slow
 def test_seeds_form_one_story_and_no_dev_article_joins_it(
     context: Context, seeds: list[Article]
 ) -> None:

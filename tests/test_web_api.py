@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -19,8 +20,11 @@ from web_server import STORY, ReaderData, fill_store
 
 from newstrace.model import Article, Claim
 from newstrace.settings import Settings
+from newstrace.store.base import ProvenanceEdge
 from newstrace.web import create_app
+from newstrace.web.graph import ArticleBox, layout
 from newstrace.web.render import paragraphs, safe_href, snippet_parts
+from newstrace.web.story import Version, claims_matrix, compare_functions
 
 TOKEN = "test-token-5f3a"
 BROWSER = {"accept": "text/html,application/xhtml+xml"}
@@ -117,12 +121,13 @@ async def test_home_groups_the_versions_of_a_story_together(
     client: httpx.AsyncClient, ids: ReaderData
 ) -> None:
     page = (await client.get("/")).text
-    group = page[page.index('class="story-group"') :]
+    group = page[page.index(f'href="/stories/{ids.story}"') :]
     group = group[: group.index("</ul>")]
-    assert f"/stories/{STORY}" in group
     assert "2 articles" in group
-    assert f"/articles/{ids.english}" in group and f"/articles/{ids.annotated}" in group
-    assert f"/articles/{ids.french}" not in group
+    assert "EN, FR" in group  # the languages of the whole story
+    assert f"/articles/{ids.english}" in group and f"/articles/{ids.french}" in group
+    assert f"/articles/{ids.annotated}" not in group
+    assert f"/stories/{STORY}" in page  # a story without a record is listed too
 
 
 @pytest.mark.anyio
@@ -218,17 +223,189 @@ async def test_search_page_marks_the_hits(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.anyio
-async def test_story_page_shows_its_versions_side_by_side(
+async def test_story_page_shows_the_seeds_side_by_side_with_summaries_and_timeline(
+    client: httpx.AsyncClient, app: FastAPI, ids: ReaderData
+) -> None:
+    page = (await client.get(f"/stories/{ids.story}")).text
+    assert "2 versions" in page
+    for id in (ids.english, ids.french):
+        version = page[page.index(f'id="version-{id}"') :]
+        version = version[: version.index("</section>")]
+        article = app.state.store.get(id)
+        assert f'<span class="lang">{article.language}</span>' in version
+        assert f'href="/articles/{id}"' in version
+        # Each version shows its own summary's first sentence, in its language.
+        summary = app.state.store.get(id).summary
+        assert summary is not None and summary.sentences
+        assert html.escape(summary.sentences[0].text, quote=False) in version
+    # The seeds carry no date: the timeline places them by ingest time and says so.
+    timeline = page[page.index('class="timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert timeline.count("<li>") == 2 and "ingested" in timeline
+
+
+@pytest.mark.anyio
+async def test_story_page_draws_the_provenance_chain_from_tass_to_both_seeds(
+    client: httpx.AsyncClient, ids: ReaderData
+) -> None:
+    page = (await client.get(f"/stories/{ids.story}")).text
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    nodes = set(re.findall(r'<g class="node node-(\w+)" data-node="([^"]+)"', svg))
+    assert {("medium", "TASS"), ("medium", "Newsweek")} <= nodes
+    assert {("article", ids.english), ("article", ids.french)} <= nodes
+    edges = set(re.findall(r'data-from="([^"]+)" data-to="([^"]+)"', svg))
+    # The French seed relays TASS through Newsweek; the English one cites TASS directly.
+    assert ("TASS", "Newsweek") in edges and ("Newsweek", ids.french) in edges
+    assert ("TASS", ids.english) in edges
+    assert re.search(r'class="edge-label"[^>]*>cites</text>', svg)
+    assert f'<a href="/articles/{ids.english}">' in svg
+
+
+@pytest.mark.anyio
+async def test_api_story_is_the_story_page_as_json(
+    client: httpx.AsyncClient, ids: ReaderData
+) -> None:
+    story = (await client.get(f"/api/stories/{ids.story}")).json()
+    assert {a["id"] for a in story["articles"]} == {ids.english, ids.french}
+    assert sorted(story["languages"]) == ["en", "fr"]
+    assert story["size"] == 2
+    assert all(a["summary"] for a in story["articles"])
+    assert {(e["from"], e["to"], e["kind"]) for e in story["provenance"]} >= {
+        ("TASS", ids.english, "cites"),
+        ("Newsweek", ids.french, "cites"),
+    }
+    assert [t["basis"] for t in story["timeline"]] == ["ingested", "ingested"]
+    assert {t["article"] for t in story["timeline"]} == {ids.english, ids.french}
+    assert story["summary"]["text"].strip()
+    if compare_functions()[0] is None:
+        assert story["compare"] is None and story["summary_basis"] == "earliest version"
+    else:
+        assert story["compare"]["versions"] and story["summary_basis"] == "story"
+
+
+@pytest.mark.anyio
+async def test_api_stories_lists_each_story_with_languages_outlets_size_and_span(
+    client: httpx.AsyncClient, app: FastAPI, ids: ReaderData
+) -> None:
+    listed = (await client.get("/api/stories")).json()
+    assert [s["id"] for s in listed] == [r.id for r in app.state.store.stories()]
+    seeds = next(s for s in listed if s["id"] == ids.story)
+    assert sorted(seeds["languages"]) == ["en", "fr"] and seeds["articles"] == 2
+    assert seeds["first_seen"] <= seeds["last_seen"]
+    hostile = next(s for s in listed if s["id"] == app.state.store.get(ids.hostile).story)
+    assert hostile["outlets"] == ["<svg onload=\"window.__pwned='outlet'\">"]
+    assert len((await client.get("/api/stories", params={"limit": 1})).json()) == 1
+
+
+@pytest.mark.anyio
+async def test_story_without_a_record_still_shows_its_versions(
     client: httpx.AsyncClient, ids: ReaderData
 ) -> None:
     page = (await client.get(f"/stories/{STORY}")).text
-    assert "2 versions" in page
-    assert f"/articles/{ids.english}" in page and f"/articles/{ids.annotated}" in page
+    assert "1 version<" in page and f'href="/articles/{ids.annotated}"' in page
+    assert "No provenance found yet" in page
     story = (await client.get(f"/api/stories/{STORY}")).json()
-    assert [a["id"] for a in story["articles"]] == [ids.english, ids.annotated] or [
-        a["id"] for a in story["articles"]
-    ] == [ids.annotated, ids.english]
-    assert story["languages"] == ["en"]
+    assert [a["id"] for a in story["articles"]] == [ids.annotated]
+    assert story["provenance"] == [] and story["timeline"][0]["basis"] == "published"
+
+
+@pytest.mark.anyio
+async def test_story_page_shows_which_version_carries_which_claim_when_compared(
+    client: httpx.AsyncClient, app: FastAPI, ids: ReaderData
+) -> None:
+    page = (await client.get(f"/stories/{ids.story}")).text
+    matrix = page[page.index('class="claims-matrix') :]
+    compare, _ = compare_functions()
+    if compare is None:
+        assert "not compared yet" in matrix and "<table" not in matrix
+        return
+    groups = compare(app.state.store, ids.story)["claims"]
+    rows = re.findall(r'<tr class="(conflict|)" data-group="([^"]+)">', matrix)
+    assert [g for _, g in rows] == [g["group"] for g in groups]
+    assert [c == "conflict" for c, _ in rows] == [bool(g["conflicts"]) for g in groups]
+    # A group both seeds carry has a status cell under each version.
+    shared = next(g for g in groups if len(g["carried_by"]) == 2)
+    row = matrix[matrix.index(f'data-group="{shared["group"]}"') :]
+    row = row[: row.index("</tr>")]
+    assert row.count('class="carried status-') == 2
+
+
+def test_claims_matrix_lines_up_each_group_with_the_versions_and_keeps_conflicts() -> None:
+    a, b, c = "a0a0a0a0a0a0a0a0", "b1b1b1b1b1b1b1b1", "c2c2c2c2c2c2c2c2"
+    versions = [_version(a, "en"), _version(b, "en"), _version(c, "fr")]
+    comparison = {
+        "story": a,
+        "versions": [a, b, c],
+        "claims": [
+            {
+                "group": "g1",
+                "text": "volunteers from the West fight for Russia",
+                "carried_by": {
+                    c: {"text": "des volontaires", "status": "attributed"},
+                    a: {"text": "volunteers", "status": "unconfirmed"},
+                },
+                "conflicts": [{"kind": "status", "why": f"{a} marks it unconfirmed"}, "as said"],
+            },
+            "not a group",
+        ],
+    }
+    rows = claims_matrix(comparison, versions)
+    assert len(rows) == 1
+    assert [cell and cell["status"] for cell in rows[0].cells] == [
+        "unconfirmed",
+        None,
+        "attributed",
+    ]
+    assert rows[0].conflicts == ["EN marks it unconfirmed", "as said"]
+
+
+def _version(id: str, language: str) -> Version:
+    return Version(id, id, None, id, language, None, None, None, [], None, None)
+
+
+def test_graph_puts_origins_left_of_relays_left_of_articles_and_shortens_labels() -> None:
+    long_name = "The Extremely Long Name of a Wire Service Nobody Abbreviates"
+    edges = [
+        {"from": long_name, "to": "Newsweek", "kind": "relays"},
+        {"from": "Newsweek", "to": "a", "kind": "cites"},
+        {"from": "a", "to": "b", "kind": "translation"},
+    ]
+    boxes = {id: ArticleBox(id, "EN", id, f"/articles/{id}") for id in ("a", "b", "lonely")}
+    graph = layout(edges, boxes)
+    origin, relay = graph.node(long_name), graph.node("Newsweek")
+    first, derived, lonely = graph.node("a"), graph.node("b"), graph.node("lonely")
+    assert origin and relay and first and derived and lonely
+    assert origin.x < relay.x < first.x < derived.x
+    assert lonely.kind == "article" and lonely.x == first.x
+    assert origin.label.endswith("…") and len(origin.label) <= 34 and origin.tooltip == long_name
+    assert [e.label for e in graph.edges] == ["relays", "cites", "derives_from · translation"]
+    assert all(n.x >= 0 and n.x + n.width <= graph.width for n in graph.nodes)
+    assert all(n.y >= 0 and n.y + n.height <= graph.height for n in graph.nodes)
+
+
+def test_graph_of_a_cycle_still_lays_out() -> None:
+    edges = [{"from": "a", "to": "b", "kind": "rewrite"}, {"from": "b", "to": "a", "kind": "copy"}]
+    graph = layout(edges, {id: ArticleBox(id, "", id, "/") for id in ("a", "b")})
+    assert len(graph.nodes) == 2 and len(graph.edges) == 2
+
+
+@pytest.mark.anyio
+async def test_hostile_medium_names_in_the_provenance_graph_render_inert(
+    writable: tuple[FastAPI, ReaderData],
+) -> None:
+    app, ids = writable
+    store = app.state.store
+    story = store.get(ids.hostile).story
+    payload = "<script>window.__pwned='medium'</script>"
+    store.save_provenance(story, [ProvenanceEdge(payload, ids.hostile, "cites<img src=x>")])
+    async with _client(app) as client:
+        page = (await client.get(f"/stories/{story}")).text
+        assert_inert(page)
+        svg = page[page.index("<svg") : page.index("</svg>")]
+        assert "&lt;script&gt;window.__pwned=" in svg
+        assert "<img" not in svg and "<script" not in svg
+        story_json = (await client.get(f"/api/stories/{story}")).json()
+        assert story_json["provenance"][0]["from"] == payload
 
 
 # --- hostile input -------------------------------------------------------------------------
@@ -589,6 +766,7 @@ OPERATIONS = [
     ("/api/articles/{id}", "GET"),
     ("/api/articles/{id}/summary", "GET"),
     ("/api/search", "GET"),
+    ("/api/stories", "GET"),
     ("/api/stories/{id}", "GET"),
 ]
 
@@ -644,6 +822,37 @@ def test_serve_command_prints_its_loopback_address_and_answers_there(
         assert taken.returncode == 1
         assert taken.stderr.startswith("newstrace: cannot serve on 127.0.0.1:")
         assert "Traceback" not in taken.stderr
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+@pytest.mark.slow
+def test_demo_ingests_the_sample_corpus_then_serves_the_seeds_story(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "newstrace", "--db", str(tmp_path / "demo.db"), "demo"]
+    server = subprocess.Popen(
+        [*command, "--quiet", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        assert server.stdout is not None and server.stderr is not None
+        found = None
+        for line in server.stdout:
+            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if found:
+                break
+        assert found, "demo printed no address"
+        address = found.group(0)
+        hits = httpx.get(f"{address}api/search", params={"q": "Rogov TASS"}, timeout=60).json()
+        seed = httpx.get(f"{address}api/articles/{hits[0]['id']}", timeout=60).json()
+        story = httpx.get(f"{address}api/stories/{seed['story']}", timeout=60).json()
+        assert sorted(story["languages"]) == ["en", "fr"]
+        page = httpx.get(f"{address}stories/{seed['story']}", timeout=60)
+        assert page.status_code == 200
+        assert 'data-node="TASS"' in page.text and 'data-node="Newsweek"' in page.text
     finally:
         server.terminate()
         server.wait(30)

