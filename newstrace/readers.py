@@ -133,6 +133,15 @@ def _read_url(url: str, network: _Network) -> Iterator[Item]:
     yield from read_url(url, network.fetcher())
 
 
+def read_url(url: str, settings: Settings, fetcher: Fetcher | None = None) -> Iterator[Item]:
+    """The documents at one http(s) URL: a page, or the items of a feed or OPML list."""
+    network = _Network(settings, fetcher)
+    try:
+        yield from _read_url(url, network)
+    finally:
+        network.close()
+
+
 def looks_like_html(text: str) -> bool:
     """Whether a document with no telling extension is an HTML page."""
     head = text[:HTML_SNIFF_CHARS].lower()

@@ -6,6 +6,7 @@ Read-only except `POST /api/articles`, which ingests one document and needs the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from typing import Annotated, Any, Literal
@@ -14,7 +15,9 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from newstrace.ingest import ingest_documents
-from newstrace.model import Article, RawDocument, SummarySentence
+from newstrace.model import Article, Failure, RawDocument, SummarySentence
+from newstrace.readers import read_url
+from newstrace.settings import Settings
 from newstrace.web.reader import (
     LATEST_LIMIT,
     SUMMARY_SENTENCES,
@@ -196,7 +199,13 @@ class HtmlIn(_Described):
     html: Annotated[str, Field(pattern=r"\S", description="the whole page")]
 
 
-IngestIn = TextIn | HtmlIn
+class UrlIn(_Described):
+    """A page to fetch (http or https); its main text and metadata are extracted."""
+
+    url: Annotated[str, Field(pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$", description="the page")]
+
+
+IngestIn = TextIn | HtmlIn | UrlIn
 
 
 class IngestOut(BaseModel):
@@ -316,8 +325,11 @@ def post_article(
     document: IngestIn,
     authorization: Annotated[str | None, Header()] = None,
 ) -> IngestOut:
-    """Analyse and store one document (text or HTML); needs `Authorization: Bearer TOKEN`."""
+    """Analyse and store one document (text, HTML or a URL to fetch); needs a bearer token."""
     _check_token(request, authorization)
+    settings = request.app.state.settings
+    if isinstance(document, UrlIn):
+        return _ingest(request, response, _fetched(document, settings))
     body = document.text if isinstance(document, TextIn) else document.html
     limit: int = request.app.state.settings.max_document_bytes
     size = len(body.encode("utf-8", "surrogatepass"))
@@ -335,6 +347,34 @@ def post_article(
         published=document.published,
         language=document.language,
     )
+    return _ingest(request, response, raw)
+
+
+def _fetched(document: UrlIn, settings: Settings) -> RawDocument:
+    """The page at the document's URL, with what the request said of it winning."""
+    found = list(read_url(document.url, settings))
+    pages = [item for item in found if isinstance(item, RawDocument)]
+    if len(pages) > 1:
+        raise HTTPException(
+            422, f"{document.url} is a feed of {len(pages)} items: follow it with newstrace watch"
+        )
+    if not pages:
+        failure = next((item for item in found if isinstance(item, Failure)), None)
+        reason = failure.reason if failure is not None else "no page found"
+        raise HTTPException(422, f"cannot fetch {document.url}: {reason}")
+    page = pages[0]
+    return dataclasses.replace(
+        page,
+        title=document.title or page.title,
+        outlet=document.outlet or page.outlet,
+        byline=document.byline or page.byline,
+        published=document.published or page.published,
+        language=document.language or page.language,
+    )
+
+
+def _ingest(request: Request, response: Response, raw: RawDocument) -> IngestOut:
+    """Analyse and store one document; 201 when new, 200 when it was stored already."""
     reader = _reader(request)
     report = ingest_documents([raw], reader.store, request.app.state.settings)
     if report.failures:
