@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/stories.py            # the table (held-out halves)
     .venv/bin/python benchmarks/stories.py --tune     # refit newstrace's weights (train halves)
     .venv/bin/python benchmarks/stories.py --scale    # assignment time at 1k, 10k, 100k stored
+    .venv/bin/python benchmarks/stories.py --ablate   # each signal removed, and alone
 
 Data: `corpus/dev/stories_ecbplus.jsonl` (English, 413 articles, 36 stories, two confusable
 events per topic; no dates) and `stories_itn.jsonl` (1,638 one-sentence blurbs, 150 stories,
@@ -358,12 +359,86 @@ def scale(encoder_name: str = "auto") -> None:
     )
 
 
+# Ablation: StoryConfig fields zeroed (or the window opened) per variant. A weight at zero
+# removes a signal from the blend; candidates still come from centroids and entity keys.
+ABLATIONS: dict[str, StoryConfig] = {
+    "full": StoryConfig(),
+    "- encoder": StoryConfig(embedding=0.0),
+    "- entity keys": StoryConfig(entities=0.0),
+    "- tf-idf": StoryConfig(lexical=0.0),
+    "- quantities": StoryConfig(numbers=0.0),
+    "- media": StoryConfig(media=0.0),
+    "- time window": StoryConfig(window_seconds=1e12),
+    "encoder alone": StoryConfig(entities=0.0, lexical=0.0, numbers=0.0, media=0.0),
+    "entity keys alone": StoryConfig(embedding=0.0, lexical=0.0, numbers=0.0, media=0.0),
+    "tf-idf alone": StoryConfig(embedding=0.0, entities=0.0, numbers=0.0, media=0.0),
+}
+# Join thresholds tried per variant on the train halves, by coordinate search from the
+# shipped pair (same language, then cross-language, then same again): the blend's range
+# changes with the signals kept, so the grid spans 0.01 to 2.0 (finer below 0.05: entity
+# keys alone, and cross-language links without the encoder, chose 0.05 on a coarser grid).
+ABLATION_GRID = [0.01, 0.02, 0.03, 0.04] + [round(0.05 * i, 2) for i in range(1, 41)]
+
+
+def tune_thresholds(corpora: Sequence[Corpus], config: StoryConfig) -> StoryConfig:
+    """The join thresholds with the best mean train-half B-cubed F1, the weights kept."""
+    seen: dict[tuple[float, float], float] = {}
+
+    def mean_f1(same: float, cross: float) -> float:
+        if (same, cross) not in seen:
+            trial = replace(config, same_language_threshold=same, cross_language_threshold=cross)
+            f1s = [score(c, "train", trial)["f1"] for c in corpora]
+            seen[same, cross] = sum(f1s) / len(f1s)
+        return seen[same, cross]
+
+    same, cross = config.same_language_threshold, config.cross_language_threshold
+    for which in ("same", "cross", "same"):
+        if which == "same":
+            same = max(ABLATION_GRID, key=lambda t: (mean_f1(t, cross), -abs(t - same)))
+        else:
+            cross = max(ABLATION_GRID, key=lambda t: (mean_f1(same, t), -abs(t - cross)))
+    return replace(config, same_language_threshold=same, cross_language_threshold=cross)
+
+
+def ablate(encoder_name: str = "auto") -> None:
+    """Each signal removed in turn, and alone, thresholds re-chosen on the train halves."""
+    started = time.perf_counter()
+    model = encoder(encoder_name)
+    pipeline = analysis_pipeline()
+    names = ("stories_ecbplus.jsonl", "stories_itn.jsonl")
+    corpora = [load(n, pipeline, model) for n in names]
+    print(f"analysis {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    print(
+        f"{'variant':18} {'same':>5} {'cross':>5} {'ECB+ B3':>7} {'pair':>6} "
+        f"{'ITN B3':>7} {'pair':>6} {'dECB+':>6} {'dITN':>6}"
+    )
+    full: list[float] = []
+    for variant, variant_config in ABLATIONS.items():
+        config = tune_thresholds(corpora, variant_config)
+        scores = [score(c, "test", config) for c in corpora]
+        if not full:
+            full = [s["f1"] for s in scores]
+        print(
+            f"{variant:18} {config.same_language_threshold:5.2f} "
+            f"{config.cross_language_threshold:5.2f} "
+            + " ".join(f"{s['f1']:7.3f} {s['pairwise_f1']:6.3f}" for s in scores)
+            + " "
+            + " ".join(f"{s['f1'] - f:+6.3f}" for s, f in zip(scores, full, strict=True)),
+            flush=True,
+        )
+    print(f"encoder {model.name}; total {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="grid-search newstrace's weights")
     parser.add_argument("--encoder", default="auto", help="use, e5 or hashed (default: auto)")
     parser.add_argument("--scale", action="store_true", help="time assignment at 1k-100k stored")
+    parser.add_argument("--ablate", action="store_true", help="each signal removed, and alone")
     args = parser.parse_args()
+    if args.ablate:
+        ablate(args.encoder)
+        return
     if args.scale:
         scale(args.encoder)
         return
