@@ -205,9 +205,7 @@ class Settings:
         return self.analysis.include_comments
 
 
-def _settings_file(
-    path: str | os.PathLike[str] | None, environ: Mapping[str, str]
-) -> Path | None:
+def _settings_file(path: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path | None:
     if path is not None:
         file = Path(path)
         if not file.is_file():

@@ -17,7 +17,7 @@ from newstrace.fetch import Fetcher, FetchPolicy
 from newstrace.ingest import ingest_documents
 from newstrace.model import Failure, RawDocument
 from newstrace.readers import Item, read_sources
-from newstrace.settings import Settings
+from newstrace.settings import AnalysisSettings, Settings
 from newstrace.store import Store
 
 PAGES = DEV / "extraction_pages" / "pages"
@@ -214,7 +214,7 @@ def test_an_endless_feed_is_cut_off_at_the_size_limit(server: NewsServer) -> Non
     url = server.route(
         "/endless", Reply(body=b"<item>", endless=True, content_type="application/rss+xml")
     )
-    (failure,) = read(url, settings=Settings(max_document_bytes=500_000))
+    (failure,) = read(url, settings=Settings(analysis=AnalysisSettings(max_document_bytes=500_000)))
     assert (
         isinstance(failure, Failure) and "over the limit of 500,000 per document" in failure.reason
     )

@@ -18,7 +18,7 @@ from newstrace.fetch import (
     decode_http_body,
     url_scheme_refusal,
 )
-from newstrace.settings import Settings
+from newstrace.settings import AnalysisSettings, Settings
 
 PAGES = DEV / "extraction_pages" / "pages"
 # No waiting between requests or retries: the tests check behaviour, not patience.
@@ -161,14 +161,14 @@ def test_a_response_declared_too_large_is_refused_before_its_body_is_read(
     server: NewsServer,
 ) -> None:
     url = server.route("/big", Reply(body=b"<p>" + b"x" * 5000))
-    with Fetcher(Settings(max_document_bytes=1000), QUICK) as small:
+    with Fetcher(Settings(analysis=AnalysisSettings(max_document_bytes=1000)), QUICK) as small:
         error = refused(small.fetch(url))
     assert "over the limit of 1,000 per document" in error.reason and not error.transient
 
 
 def test_an_endless_response_is_cut_off_at_the_document_size_limit(server: NewsServer) -> None:
     url = server.route("/endless", Reply(body=b"<p>news</p>", endless=True))
-    with Fetcher(Settings(max_document_bytes=200_000), QUICK) as small:
+    with Fetcher(Settings(analysis=AnalysisSettings(max_document_bytes=200_000)), QUICK) as small:
         error = refused(small.fetch(url))
     assert error.reason.startswith("the response is more than")
     assert "over the limit of 200,000 per document" in error.reason

@@ -20,7 +20,7 @@ from conftest import DEV, FIXTURES, SEEDS
 from newstrace.encoding import decode_document
 from newstrace.model import Failure, RawDocument
 from newstrace.readers import Item, describe_source_kind, read_sources
-from newstrace.settings import Settings
+from newstrace.settings import AnalysisSettings, Settings
 
 PAGES = DEV / "extraction_pages" / "pages"
 SETTINGS = Settings()
@@ -224,7 +224,8 @@ def test_jsonl_yields_good_lines_and_a_failure_per_bad_line() -> None:
 def test_jsonl_line_over_the_limit_is_refused_and_the_next_line_read(tmp_path: Path) -> None:
     lines = [json.dumps({"text": "x" * 5000}), json.dumps({"text": "short and fine"})]
     (tmp_path / "big.jsonl").write_text("\n".join(lines) + "\n")
-    failure, document = read(tmp_path / "big.jsonl", settings=Settings(max_document_bytes=1000))
+    small = Settings(analysis=AnalysisSettings(max_document_bytes=1000))
+    failure, document = read(tmp_path / "big.jsonl", settings=small)
     assert isinstance(failure, Failure) and failure.source.endswith("big.jsonl:1")
     assert "NEWSTRACE_MAX_DOCUMENT_BYTES" in failure.reason
     assert isinstance(document, RawDocument) and document.text == "short and fine"
@@ -331,7 +332,8 @@ def test_stdin_html_and_text_are_sniffed() -> None:
 
 def test_stdin_reads_at_most_one_byte_over_the_limit() -> None:
     stream = io.BytesIO(b"word " * 10_000)
-    failure = only(list(read_sources(["-"], Settings(max_document_bytes=1000), stdin=stream)))
+    small = Settings(analysis=AnalysisSettings(max_document_bytes=1000))
+    failure = only(list(read_sources(["-"], small, stdin=stream)))
     assert isinstance(failure, Failure) and "NEWSTRACE_MAX_DOCUMENT_BYTES" in failure.reason
     assert stream.tell() == 1001
 

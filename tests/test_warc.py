@@ -17,7 +17,7 @@ from newstrace.cli import main
 from newstrace.ingest import ingest
 from newstrace.model import Failure, RawDocument, Skipped
 from newstrace.readers import Item, read_sources
-from newstrace.settings import Settings
+from newstrace.settings import AnalysisSettings, Settings
 from newstrace.store import Store
 
 PAGES = DEV / "extraction_pages" / "pages"
@@ -208,7 +208,7 @@ def test_a_record_over_the_document_limit_fails_alone(tmp_path: Path) -> None:
     archive = tmp_path / "crawl.warc.gz"
     write_crawl(archive)
     limit = 100_000  # between the pages' sizes: 34 KB to 168 KB
-    items = read(archive, Settings(max_document_bytes=limit))
+    items = read(archive, Settings(analysis=AnalysisSettings(max_document_bytes=limit)))
     over = {name for name, _ in SERVED if (PAGES / name).stat().st_size > limit}
     failures = [item for item in items if isinstance(item, Failure)]
     assert {f.source for f in failures} == {page_url(name) for name in over}

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from web_server import STORY, ReaderData, fill_store
 
 from newstrace.model import Article, Claim
-from newstrace.settings import Settings
+from newstrace.settings import AnalysisSettings, Settings
 from newstrace.store.base import ProvenanceEdge
 from newstrace.web import create_app
 from newstrace.web.graph import ArticleBox, layout
@@ -720,7 +720,8 @@ async def test_post_article_refuses_wrong_tokens_and_bad_bodies(
 
 @pytest.mark.anyio
 async def test_post_article_over_the_size_limit_is_refused(tmp_path: Path) -> None:
-    app = create_app(str(tmp_path / "small.db"), Settings(max_document_bytes=100), token=TOKEN)
+    small = Settings(analysis=AnalysisSettings(max_document_bytes=100))
+    app = create_app(str(tmp_path / "small.db"), small, token=TOKEN)
     async with _client(app) as client:
         response = await client.post(
             "/api/articles",
