@@ -21,11 +21,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from newstrace import __version__
 from newstrace.encoding import binary_kind, declared_charset, decode_document
-from newstrace.settings import Settings
+from newstrace.settings import FetchSettings, Settings
 
-USER_AGENT = f"newstrace/{__version__} (news reader; polls feeds politely)"
 FETCHED_SCHEMES = frozenset({"http", "https"})
 
 # What a caller expects an answer to be; a media type outside it is refused unread.
@@ -39,26 +37,8 @@ _ACCEPT_HEADER = {
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-@dataclass(frozen=True)
-class FetchPolicy:
-    """How politely and how patiently newstrace fetches."""
-
-    # 10 s to connect and between two reads: a news site that answers slower is down.
-    timeout: float = 10.0
-    # A response still arriving after 60 s is trickling on purpose or broken: stop it.
-    deadline: float = 60.0
-    # 1 s between two requests to one host, the wait `wget --wait` and most polite
-    # crawlers use; a feed with 50 new items takes under a minute.
-    host_delay: float = 1.0
-    # 3 retries with waits of 1, 2 and 4 s ride out a restart or a brief overload without
-    # hammering a server that is really down.
-    retries: int = 3
-    backoff: float = 1.0
-    # A Retry-After longer than this is not waited for: the item is tried next round.
-    max_backoff: float = 60.0
-    # Browsers follow 20; a news link needs at most 2-3 (tracker, http->https, canonical).
-    max_redirects: int = 5
-    user_agent: str = USER_AGENT
+# How politely and how patiently newstrace fetches: the `fetch` section of the settings.
+FetchPolicy = FetchSettings
 
 
 @dataclass(frozen=True)
@@ -138,7 +118,7 @@ class Fetcher:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings or Settings()
-        self.policy = policy or FetchPolicy()
+        self.policy = policy or self.settings.fetch
         self._sleep = sleep
         self._clock = clock
         self._last_request: dict[str, float] = {}

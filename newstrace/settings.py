@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Self
 
+from newstrace import __version__
 from newstrace.errors import SettingsError
 
 DEFAULT_DB = "newstrace.db"
@@ -37,7 +38,7 @@ ENV_ALIASES = {
     "NEWSTRACE_API_TOKEN": ("web", "api_token"),
 }
 
-USER_AGENT = "newstrace/0.1 (+https://pypi.org/project/newstrace/)"
+USER_AGENT = f"newstrace/{__version__} (news reader; polls feeds politely)"
 
 
 @dataclass(frozen=True)

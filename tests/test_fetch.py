@@ -10,7 +10,6 @@ from fixtures.feeds.server import NewsServer, Reply
 
 from newstrace.encoding import decode_document
 from newstrace.fetch import (
-    USER_AGENT,
     Fetched,
     Fetcher,
     FetchError,
@@ -18,7 +17,7 @@ from newstrace.fetch import (
     decode_http_body,
     url_scheme_refusal,
 )
-from newstrace.settings import AnalysisSettings, Settings
+from newstrace.settings import USER_AGENT, AnalysisSettings, Settings
 
 PAGES = DEV / "extraction_pages" / "pages"
 # No waiting between requests or retries: the tests check behaviour, not patience.
