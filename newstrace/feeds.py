@@ -62,7 +62,7 @@ def hostile_xml_reason(data: bytes) -> str | None:
         defusedxml.ElementTree.fromstring(data, forbid_dtd=False)
     except defusedxml.DefusedXmlException as error:
         return f"refused as hostile XML ({type(error).__name__}); it is not read"
-    except (ParseError, ValueError, TypeError):
+    except (ParseError, ValueError, TypeError, LookupError):
         return None  # malformed, not hostile: feedparser's lenient parser may still read it
     return None
 
@@ -76,7 +76,11 @@ def parse_feed(data: bytes, source: str, base_url: str | None = None) -> Feed | 
     if hostile is not None:
         return Failure(source, hostile)
     headers = {"content-location": base_url} if base_url else {}
-    parsed: Any = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed: Any = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except (UnicodeError, LookupError, ValueError) as error:
+        # feedparser trusts the declared encoding ("utf-8" misspelt, or bytes it cannot be).
+        return Failure(source, f"cannot decode the feed ({_first_line(error)}); fix its encoding")
     if not parsed.get("version") and not parsed.entries:
         if is_opml(data):
             return Failure(source, "an OPML list of feeds, not a feed; name it .opml")
@@ -100,7 +104,7 @@ def parse_opml(data: bytes, source: str) -> list[str | Failure] | Failure:
         return Failure(source, hostile)
     try:
         root: Element = defusedxml.ElementTree.fromstring(data, forbid_dtd=False)
-    except (ParseError, ValueError, TypeError) as error:
+    except (ParseError, ValueError, TypeError, LookupError) as error:
         return Failure(source, f"not well-formed XML ({_first_line(error)}); fix the file")
     if _local(root.tag) != _OPML_ROOT:
         return Failure(source, f"not an OPML document (its root is <{_local(root.tag)}>)")

@@ -68,9 +68,23 @@ class FetchError:
     transient: bool = False
 
 
+def invalid_url_reason(url: str) -> str | None:
+    """Why an http(s) URL cannot be requested (a bad host, port or address), or None."""
+    try:
+        parsed = httpx.URL(url)
+        if not parsed.host:
+            return "not a valid URL (no host); check the link"
+    except (httpx.InvalidURL, ValueError, UnicodeError) as error:
+        return f"not a valid URL ({_first_line(error)}); check the link"
+    return None
+
+
 def url_scheme_refusal(url: str) -> str | None:
     """Why a URL is not fetched (not http or https), or None when it may be."""
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as error:
+        return f"not a valid URL ({_first_line(error)}); check the link"
     if scheme in FETCHED_SCHEMES:
         return None
     if not scheme:
@@ -144,7 +158,7 @@ class Fetcher:
         last_modified: str | None = None,
     ) -> Fetched | FetchError:
         """GET a URL politely, following redirects and retrying what may pass."""
-        refusal = url_scheme_refusal(url)
+        refusal = url_scheme_refusal(url) or invalid_url_reason(url)
         if refusal is not None:
             return FetchError(url, refusal)
         headers = {"Accept": _ACCEPT_HEADER[expect]}
@@ -180,7 +194,7 @@ class Fetcher:
             if not isinstance(outcome, _Redirect):
                 return outcome
             target = urljoin(current, outcome.location.strip())
-            refusal = url_scheme_refusal(target)
+            refusal = url_scheme_refusal(target) or invalid_url_reason(target)
             if refusal is not None:
                 return FetchError(url, f"redirected to {_short(target)}: {refusal}")
             current = target
@@ -207,6 +221,8 @@ class Fetcher:
             return _Retry(f"cannot connect: {_first_line(error)}")
         except httpx.HTTPError as error:  # invalid URL, decoding errors
             return FetchError(url, f"cannot fetch it: {_first_line(error)}")
+        except (ValueError, UnicodeError) as error:  # a host name or address no resolver takes
+            return FetchError(url, f"not a valid URL ({_first_line(error)}); check the link")
         finally:
             self._last_request[host] = self._clock()
 

@@ -209,3 +209,24 @@ def test_fuzz_a_megabyte_line_is_read_or_refused_in_one_piece() -> None:
     assert "limit" in items[0].reason or "larger" in items[0].reason
     items = _read("long.jsonl", json.dumps({"text": "y" * 50_000}).encode() + b"\n" + JSONL)
     assert [type(item) for item in items] == [RawDocument] * 4
+
+
+# What the long campaign found, kept as plain cases: each once raised out of a reader.
+FOUND = [
+    ("feed.rss", RSS.replace(b'encoding="utf-8"', b'encoding="Autf-8"')),
+    ("feed.rss", RSS.replace(b"<title>Feed", b"<title>\x00Feed")),
+    ("feed.atom", ATOM.replace(b"<title>Atom", b"<title>\x80Atom")),
+    ("feed.atom", ATOM.replace(b'encoding="utf-8"', b'encoding="u-tf-8"')),
+    ("feed.rss", RSS.replace(NOWHERE.encode(), b"http://0127.0.0.1:9")),
+    ("feed.rss", RSS.replace(NOWHERE.encode(), b"http://a..b")),
+    ("feed.rss", RSS.replace(NOWHERE.encode(), b"http://[::1")),
+    ("list.opml", OPML.replace(NOWHERE.encode(), b"http://0127.0.0.1:9")),
+    ("list.opml", OPML.replace(b'version="2.0"', b'version="2.0\x00"')),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), FOUND)
+def test_fuzz_findings_stay_fixed(name: str, data: bytes) -> None:
+    items = _read(name, data)
+    _assert_items(items)
+    assert items, "a damaged feed is read or refused, never silently dropped"
