@@ -34,10 +34,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newstrace.claims import Found, find_attributions
+from newstrace.analysis.claims import Found, find_attributions
+from newstrace.analysis.segment import segment
 from newstrace.model import Article
 from newstrace.pipeline import Context
-from newstrace.stages.segment import segment
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared/corpus/dev/polnear"
 FLOORS = Path(__file__).resolve().parent / "floors.toml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newstrace.claims import Found, find_attributions
+from newstrace.analysis.claims import Found, find_attributions
 from newstrace.nlp.models import spacy_pipeline
 from newstrace.pipeline import Context
 

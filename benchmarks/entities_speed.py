@@ -14,15 +14,17 @@ import sys
 import time
 from pathlib import Path
 
+from newstrace.analysis.base import AnalysisError, Context
+from newstrace.analysis.clean import clean
+from newstrace.analysis.entities import entities
+from newstrace.analysis.extract import extract
+from newstrace.analysis.language import language
+from newstrace.analysis.media import media
+from newstrace.analysis.quantities import quantities
+from newstrace.analysis.segment import segment
 from newstrace.model import Article, RawDocument
 from newstrace.nlp.gazetteer import gazetteer
-from newstrace.pipeline import AnalysisError, Context, Pipeline, extract
-from newstrace.stages.clean import clean
-from newstrace.stages.entities import entities
-from newstrace.stages.language import language
-from newstrace.stages.media import media
-from newstrace.stages.quantities import quantities
-from newstrace.stages.segment import segment
+from newstrace.pipeline import Pipeline
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 PREPARE = Pipeline([extract, clean, language, segment])

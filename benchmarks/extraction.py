@@ -20,11 +20,13 @@ from pathlib import Path
 
 import trafilatura
 
+from newstrace.analysis.base import AnalysisError
+from newstrace.analysis.clean import clean
+from newstrace.analysis.extract import extract
 from newstrace.encoding import decode_document
 from newstrace.model import RawDocument
-from newstrace.pipeline import AnalysisError, Pipeline, extract
+from newstrace.pipeline import Pipeline
 from newstrace.settings import Settings
-from newstrace.stages.clean import clean
 
 PAGES = Path(__file__).resolve().parents[1].parent / "shared/corpus/dev/extraction_pages"
 

@@ -56,10 +56,10 @@ BASELINE_THRESHOLDS = {"tfidf": 0.3, "encoder": 0.5}
 
 def analysis_pipeline(with_claims: bool = False) -> Pipeline:
     """`analyze`'s stages plus entities, quantities, media (and claims) where it lacks them."""
-    from newstrace.stages.claims import claims
-    from newstrace.stages.entities import entities
-    from newstrace.stages.media import media
-    from newstrace.stages.quantities import quantities
+    from newstrace.analysis.claims import claims
+    from newstrace.analysis.entities import entities
+    from newstrace.analysis.media import media
+    from newstrace.analysis.quantities import quantities
 
     stages: list[Stage] = list(default_pipeline().stages)
     names = [s.name for s in stages]

@@ -14,7 +14,7 @@ accents and every script kept, no stemming) against:
 - OrangeSum dev (French, 287 articles, abstracts written by the newsroom). The headline
   newstrace row is 5-fold cross-validated: for the articles of each fold, the weights and
   trade-offs are fitted on the other four folds only. The "as shipped" row uses the
-  constants of newstrace/summarize.py, fitted on all 287 articles (in-sample).
+  constants of newstrace/analysis/summary/extractive.py, fitted on all 287 articles (in-sample).
 - ECB+ dev (English): each article's first sentence (as newstrace segments it) is held out
   as a pseudo-reference and the rest of the clean body is analysed and summarised; articles
   of fewer than four sentences are left out. newstrace runs as shipped (its constants were
@@ -34,10 +34,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summary_latency import latency  # benchmarks/ is on sys.path when run as a script
+from summary_eval import (  # benchmarks/ is on sys.path when run as a script
+    Reference,
+    UnicodeTokenizer,
+    load_ecbplus,
+    load_orangesum,
+    mean_rouge,
+    rouge,
+    truncate_words,
+)
+from summary_latency import latency
 
-from newstrace.model import Article
-from newstrace.summarize import (
+from newstrace.analysis.summary.extractive import (
     BREVITY,
     FEATURES,
     LEAD,
@@ -48,15 +56,7 @@ from newstrace.summarize import (
     summarize,
     summarize_with,
 )
-from newstrace.summarize_eval import (
-    Reference,
-    UnicodeTokenizer,
-    load_ecbplus,
-    load_orangesum,
-    mean_rouge,
-    rouge,
-    truncate_words,
-)
+from newstrace.model import Article
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 ORANGESUM = DEV / "summaries_orangesum.jsonl"
@@ -64,7 +64,8 @@ ECBPLUS = DEV / "stories_ecbplus.jsonl"
 FOLDS = 5
 # The budgets the constants are chosen for, and those the floor is pinned on.
 TUNED_BUDGETS: tuple[tuple[int, int | None], ...] = ((1, None), (3, None), (10, 32))
-# Trade-off grid searched on the training folds (see summarize.py for what each does).
+# Trade-off grid searched on the training folds (see analysis/summary/extractive.py for what
+# each does).
 REDUNDANCY_GRID = (0.1, 0.3)
 BREVITY_GRID = (0.075, 0.15, 0.25)
 LEAD_GRID = (0.0, 0.09, 0.18)

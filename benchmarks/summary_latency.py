@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from summary_eval import Reference, load_orangesum  # benchmarks/ is on sys.path as a script
+
 from newstrace.model import Article, Summary
-from newstrace.summarize_eval import Reference, load_orangesum
 
 ORANGESUM = (
     Path(__file__).resolve().parents[1].parent
@@ -86,7 +87,7 @@ def latency(refs: Sequence[Reference], summarize: Callable[[Article], Summary]) 
 
 def main() -> None:
     """Latency on the OrangeSum dev articles."""
-    from newstrace.summarize import summarize
+    from newstrace.analysis.summary.extractive import summarize
 
     latency(load_orangesum(ORANGESUM), summarize)
 

@@ -336,7 +336,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     ]
                 )
         else:
-            from newstrace.stages.summary import is_current, make_summary
+            from newstrace.analysis.summary import is_current, make_summary
 
             for a in articles:
                 if not is_current(a.summary):  # made by an older summarizer: made anew

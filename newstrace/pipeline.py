@@ -16,8 +16,10 @@ in order (each a plain function `stage(article, context) -> article`):
                no byline or date, weasel words, unsourced claims, translation artifacts
 10. summary   — "Get a summary": central, non-redundant sentences in the article's order
 
-A stage declares the fields it reads and the ones it adds; `Pipeline` checks the order
-when it is built, so a stage placed before its inputs exist fails at start-up.
+Each stage lives in its own module of `newstrace.analysis` (claims and summary are
+subpackages) and declares the fields it reads and writes (`newstrace.analysis.base`);
+`Pipeline` checks the order when it is built, so a stage placed before its inputs exist
+fails at start-up naming both. This module only composes and runs them.
 """
 
 from __future__ import annotations
@@ -25,66 +27,39 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
-from newstrace.extract import extract_html
+from newstrace.analysis.base import AnalysisError, Context, Stage, check_order
+from newstrace.analysis.claims import claims
+from newstrace.analysis.clean import clean
+from newstrace.analysis.entities import entities
+from newstrace.analysis.extract import extract
+from newstrace.analysis.language import language
+from newstrace.analysis.media import media
+from newstrace.analysis.quantities import quantities
+from newstrace.analysis.segment import segment
+from newstrace.analysis.signals import signals
+from newstrace.analysis.summary import summary
 from newstrace.model import Article, Failure, RawDocument
-from newstrace.settings import Settings
 
-
-class AnalysisError(Exception):
-    """A document that cannot become an article; the message is the one-line reason."""
-
-
-@dataclass
-class Context:
-    """What a stage may use besides the article: settings, and models loaded once."""
-
-    settings: Settings = field(default_factory=Settings)
-    raw: RawDocument | None = None
-    models: dict[str, object] = field(default_factory=dict)
-
-
-StageFunc = Callable[[Article, Context], Article]
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    run: StageFunc
-    reads: frozenset[str]
-    adds: frozenset[str]
-
-
-def stage(name: str, reads: Sequence[str], adds: Sequence[str]) -> Callable[[StageFunc], Stage]:
-    """Declare a stage: `@stage("segment", reads=["text"], adds=["sentences"])`."""
-
-    def wrap(func: StageFunc) -> Stage:
-        return Stage(name=name, run=func, reads=frozenset(reads), adds=frozenset(adds))
-
-    return wrap
-
-
-# Fields an article has before any stage ran (from the reader).
-INITIAL_FIELDS = frozenset({"source", "raw"})
+__all__ = [
+    "AnalysisError",
+    "Context",
+    "Pipeline",
+    "Stage",
+    "analyze",
+    "article_id",
+    "default_pipeline",
+    "normalise_for_id",
+    "try_analyze",
+]
 
 
 class Pipeline:
-    """Stages in order, checked once: each stage's inputs must be added before it."""
+    """Stages in order, checked once: each stage's inputs must be written before it."""
 
     def __init__(self, stages: Sequence[Stage]) -> None:
-        available = set(INITIAL_FIELDS)
-        for position, current in enumerate(stages):
-            missing = current.reads - available
-            if missing:
-                later = [s.name for s in stages[position + 1 :] if s.adds & missing]
-                where = f" (added by {', '.join(later)}, which comes later)" if later else ""
-                raise ValueError(
-                    f"stage {current.name!r} reads {', '.join(sorted(missing))} "
-                    f"before any stage adds it{where}"
-                )
-            available |= current.adds
+        check_order(stages)
         self.stages = tuple(stages)
 
     def run(self, raw: RawDocument, context: Context | None = None) -> Article:
@@ -110,48 +85,8 @@ def article_id(text: str) -> str:
     return hashlib.sha256(normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
 
 
-@stage("extract", reads=["raw"], adds=["text", "title", "byline", "published", "outlet", "url"])
-def extract(article: Article, context: Context) -> Article:
-    """Main text and metadata: from HTML with trafilatura, or the plain text as given."""
-    raw = context.raw
-    if raw is None:
-        raise AnalysisError("no document")
-    article.url = raw.url
-    article.title = raw.title
-    article.byline = raw.byline
-    article.published = raw.published
-    article.outlet = raw.outlet
-    article.language = raw.language
-    if raw.html is not None:
-        found = extract_html(raw.html, raw.url, context.settings)
-        if found is None:
-            raise AnalysisError("no main text found in the HTML")
-        article.text = found.text
-        article.title = raw.title or found.title
-        article.byline = raw.byline or found.byline
-        article.published = raw.published or found.published
-        article.outlet = raw.outlet or found.outlet
-        article.url = raw.url or found.url
-        article.language = raw.language or found.language
-    else:
-        article.text = raw.text or ""
-    article.text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    if not article.text.strip():
-        raise AnalysisError("empty document: no text")
-    return article
-
-
 def default_pipeline() -> Pipeline:
-    from newstrace.stages.claims import claims
-    from newstrace.stages.clean import clean
-    from newstrace.stages.entities import entities
-    from newstrace.stages.language import language
-    from newstrace.stages.media import media
-    from newstrace.stages.quantities import quantities
-    from newstrace.stages.segment import segment
-    from newstrace.stages.signals import signals
-    from newstrace.stages.summary import summary
-
+    """The stages of `analyze`, in the order of this module's docstring."""
     return Pipeline(
         [extract, clean, language, segment, entities, quantities, media, claims, signals, summary]
     )

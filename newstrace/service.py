@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from newstrace.analysis.summary import DEFAULT_SENTENCES, is_current, make_summary
 from newstrace.model import Article, Summary
-from newstrace.stages.summary import DEFAULT_SENTENCES, is_current, make_summary
 from newstrace.store.base import BaseStore
 
 

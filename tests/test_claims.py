@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import DEV, SEEDS
 
-from newstrace.claims import extract_claims
+from newstrace.analysis.claims import extract_claims
 from newstrace.model import Article, Claim, RawDocument
 from newstrace.pipeline import Context, default_pipeline
 

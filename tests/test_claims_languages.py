@@ -13,7 +13,7 @@ import json
 import pytest
 from conftest import DEV
 
-from newstrace.claims import extract_claims
+from newstrace.analysis.claims import extract_claims
 from newstrace.model import Claim
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, SEEDS
 
+from newstrace.analysis.base import Context
+from newstrace.analysis.clean import clean, is_furniture, line_key, rules
+from newstrace.analysis.extract import extract
 from newstrace.model import Article, RawDocument
-from newstrace.pipeline import Context, Pipeline, extract
-from newstrace.stages.clean import clean, is_furniture, line_key, rules
+from newstrace.pipeline import Pipeline
 
 EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["articles"]
 CLEAN = FIXTURES / "clean"

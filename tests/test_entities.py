@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 from conftest import DEV, FIXTURES, SEEDS
 
+from newstrace.analysis.base import AnalysisError, Context
+from newstrace.analysis.clean import clean
+from newstrace.analysis.entities import entities, find_entities
+from newstrace.analysis.extract import extract
+from newstrace.analysis.language import language
+from newstrace.analysis.media import media
+from newstrace.analysis.quantities import quantities
+from newstrace.analysis.segment import segment
 from newstrace.model import Article, Entity, RawDocument
 from newstrace.nlp.gazetteer import place_key
 from newstrace.nlp.names import name_key
-from newstrace.pipeline import AnalysisError, Context, Pipeline, extract
-from newstrace.stages.clean import clean
-from newstrace.stages.entities import entities, find_entities
-from newstrace.stages.language import language
-from newstrace.stages.media import media
-from newstrace.stages.quantities import quantities
-from newstrace.stages.segment import segment
+from newstrace.pipeline import Pipeline
 
 PIPELINE = Pipeline([extract, clean, language, segment, entities, quantities, media])
 EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["articles"]

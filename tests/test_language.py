@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import DEV, SEEDS
 
-from newstrace.model import Article, RawDocument
-from newstrace.pipeline import Context
-from newstrace.stages.language import detect_language, iso_code, language
+from newstrace.analysis.base import Context
+from newstrace.analysis.language import detect_language, iso_code, language
+from newstrace.model import Article
 
 # Measured 2026-11 on the dev corpus (py3langid 0.4.0, no declared language):
 # stories_itn.jsonl 94.7% (1,638 blurbs, 48 languages, gold codes folded as newstrace
@@ -30,9 +30,8 @@ def _accuracy(rows: list[dict[str, str]]) -> float:
 
 
 def _run(text: str, declared: str | None = None) -> str | None:
-    raw = RawDocument(source="test", text=text, language=declared)
-    article = Article(id="", source="test", text=text)
-    return language.run(article, Context(raw=raw)).language
+    article = Article(id="", source="test", text=text, language=declared)
+    return language.run(article, Context()).language
 
 
 def test_language_accuracy_on_itn_one_sentence_blurbs_stays_above_floor() -> None:

@@ -7,13 +7,15 @@ import json
 import pytest
 from conftest import SEEDS
 
+from newstrace.analysis.base import Context
+from newstrace.analysis.clean import clean
+from newstrace.analysis.entities import entities, find_entities
+from newstrace.analysis.extract import extract
+from newstrace.analysis.language import language
+from newstrace.analysis.media import cited_media, media
+from newstrace.analysis.segment import segment
 from newstrace.model import RawDocument
-from newstrace.pipeline import Context, Pipeline, extract
-from newstrace.stages.clean import clean
-from newstrace.stages.entities import entities, find_entities
-from newstrace.stages.language import language
-from newstrace.stages.media import cited_media, media
-from newstrace.stages.segment import segment
+from newstrace.pipeline import Pipeline
 
 PIPELINE = Pipeline([extract, clean, language, segment, entities, media])
 EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["articles"]

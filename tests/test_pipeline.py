@@ -8,21 +8,14 @@ import pickle
 import pytest
 from conftest import SEEDS
 
+from newstrace.analysis.base import Context, stage
+from newstrace.analysis.extract import extract
+from newstrace.errors import AnalysisError
 from newstrace.model import Article, Failure, RawDocument
-from newstrace.pipeline import (
-    AnalysisError,
-    Context,
-    Pipeline,
-    analyze,
-    article_id,
-    default_pipeline,
-    extract,
-    stage,
-    try_analyze,
-)
+from newstrace.pipeline import Pipeline, analyze, article_id, default_pipeline, try_analyze
 
 
-@stage("needs_sentences", reads=["sentences"], adds=["claims"])
+@stage("needs_sentences", reads=["sentences"], writes=["claims"])
 def needs_sentences(article: Article, context: Context) -> Article:
     return article
 

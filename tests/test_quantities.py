@@ -7,12 +7,14 @@ import json
 import pytest
 from conftest import SEEDS
 
+from newstrace.analysis.base import Context
+from newstrace.analysis.clean import clean
+from newstrace.analysis.extract import extract
+from newstrace.analysis.language import language
+from newstrace.analysis.quantities import find_quantities, parse_number, quantities
+from newstrace.analysis.segment import segment
 from newstrace.model import Quantity, RawDocument
-from newstrace.pipeline import Context, Pipeline, extract
-from newstrace.stages.clean import clean
-from newstrace.stages.language import language
-from newstrace.stages.quantities import find_quantities, parse_number, quantities
-from newstrace.stages.segment import segment
+from newstrace.pipeline import Pipeline
 
 PIPELINE = Pipeline([extract, clean, language, segment, quantities])
 EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["articles"]

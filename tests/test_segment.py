@@ -9,10 +9,10 @@ import re
 import pytest
 from conftest import DEV, SEEDS
 
+from newstrace.analysis.base import Context
+from newstrace.analysis.segment import segment, split_sentences
 from newstrace.langdata import available
 from newstrace.model import Article, RawDocument, Sentence
-from newstrace.pipeline import Context
-from newstrace.stages.segment import segment, split_sentences
 
 
 def _texts(text: str, language: str | None) -> list[str]:

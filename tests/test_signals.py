@@ -8,9 +8,9 @@ from itertools import islice
 import pytest
 from conftest import DEV, SEEDS
 
+from newstrace.analysis.signals import signals
 from newstrace.model import Article, RawDocument, Removed
 from newstrace.pipeline import Context, Pipeline, default_pipeline
-from newstrace.stages.signals import signals
 
 FRENCH = "000_922ab060dcfde385.txt"
 ENGLISH = "002_675ba3ab04b08978.txt"

@@ -18,6 +18,7 @@ import pytest
 from conftest import DEV, SEEDS
 from pg import PostgresServer, ServerUnavailable, free_port, start_server
 
+from newstrace.analysis.extract import extract
 from newstrace.model import (
     Article,
     Claim,
@@ -31,7 +32,7 @@ from newstrace.model import (
     Summary,
     SummarySentence,
 )
-from newstrace.pipeline import Pipeline, extract
+from newstrace.pipeline import Pipeline
 from newstrace.store import Store, StoreError
 from newstrace.store.base import SeenItem
 from newstrace.store.migrations import migrations

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.summary_eval import load_orangesum
+from newstrace.analysis.segment import split_sentences
+from newstrace.analysis.summary.extractive import SUMMARY_VERSION, summarize
 from newstrace.model import Article, Claim, RawDocument, Sentence
 from newstrace.pipeline import analyze
-from newstrace.stages.segment import split_sentences
-from newstrace.summarize import SUMMARY_VERSION, summarize
-from newstrace.summarize_eval import load_orangesum
 
 
 def _seed(seeds_dir: Path, name: str) -> Article:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from newstrace.summarize import summarize
-from newstrace.summarize_eval import Reference, load_orangesum, mean_rouge, truncate_words
+from benchmarks.summary_eval import Reference, load_orangesum, mean_rouge, truncate_words
+from newstrace.analysis.summary.extractive import summarize
 
 # (budget name in floors.toml, sentences, words)
 BUDGETS = [("1_sentence", 1, None), ("3_sentences", 3, None), ("32_words", 10, 32)]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from newstrace import langdata
+from newstrace.analysis.base import Context, stage
 from newstrace.model import Article, Removed
-from newstrace.pipeline import Context, stage
 
 # A furniture line found by prefix or phrase is a label, a teaser or a notice, not a
 # paragraph: on the dev extraction pages (benchmarks/extraction.py) every such line is
@@ -178,7 +178,7 @@ def is_bio(line: str) -> bool:
     return mean_words <= MAX_BIO_FRAGMENT_WORDS
 
 
-@stage("clean", reads=["text"], adds=["removed"])
+@stage("clean", reads=["text"], writes=["removed"])
 def clean(article: Article, context: Context) -> Article:
     """Take furniture, related headlines, repeats, byline, bio and title out of the body."""
     current = rules()

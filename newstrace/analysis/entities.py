@@ -22,11 +22,11 @@ from functools import cache
 from typing import Any
 
 from newstrace import langdata
+from newstrace.analysis.base import Context, stage
 from newstrace.model import Article, Entity, Sentence
 from newstrace.nlp.gazetteer import Gazetteer, gazetteer
 from newstrace.nlp.models import spacy_pipeline
 from newstrace.nlp.names import WORD, fold, fold_word, name_key
-from newstrace.pipeline import Context, stage
 
 # Words of a name: letters, hyphen-joined parts ("Grande-Bretagne", "Al-Nasr").
 TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -368,7 +368,7 @@ def find_entities(
     return [Entity(text[c.start : c.end], c.kind, c.key, c.start, c.end) for c in chosen]
 
 
-@stage("entities", reads=["text", "language", "sentences"], adds=["entities"])
+@stage("entities", reads=["text", "language", "sentences"], writes=["entities"])
 def entities(article: Article, context: Context) -> Article:
     """Find the article's entities, so claims, stories and search can key on them."""
     article.entities = find_entities(article.text, article.language, article.sentences, context)

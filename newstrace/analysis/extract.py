@@ -1,4 +1,9 @@
-"""HTML → main text and metadata, with trafilatura (no hand-written extraction)."""
+"""The extract stage: HTML → main text and metadata with trafilatura; plain text as given.
+
+No hand-written extraction: trafilatura finds the main text, title, author, date and site
+name. Metadata a reader already knew (a JSONL line, a feed item, a WARC header) wins over
+what the page says.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from dataclasses import dataclass
 
 import trafilatura
 
+from newstrace.analysis.base import AnalysisError, Context, stage
+from newstrace.model import Article
 from newstrace.settings import Settings
 
 
@@ -50,3 +57,38 @@ def _clean(value: object) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+@stage(
+    "extract",
+    reads=["raw"],
+    writes=["text", "title", "byline", "published", "outlet", "url", "language"],
+)
+def extract(article: Article, context: Context) -> Article:
+    """Main text and metadata: from HTML with trafilatura, or the plain text as given."""
+    raw = context.raw
+    if raw is None:
+        raise AnalysisError("no document")
+    article.url = raw.url
+    article.title = raw.title
+    article.byline = raw.byline
+    article.published = raw.published
+    article.outlet = raw.outlet
+    article.language = raw.language
+    if raw.html is not None:
+        found = extract_html(raw.html, raw.url, context.settings)
+        if found is None:
+            raise AnalysisError("no main text found in the HTML")
+        article.text = found.text
+        article.title = raw.title or found.title
+        article.byline = raw.byline or found.byline
+        article.published = raw.published or found.published
+        article.outlet = raw.outlet or found.outlet
+        article.url = raw.url or found.url
+        article.language = raw.language or found.language
+    else:
+        article.text = raw.text or ""
+    article.text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if not article.text.strip():
+        raise AnalysisError("empty document: no text")
+    return article

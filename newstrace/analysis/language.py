@@ -12,8 +12,8 @@ from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from newstrace.analysis.base import Context, stage
 from newstrace.model import Article
-from newstrace.pipeline import Context, stage
 
 # Key under which a caller may hand in its own identifier through `Context.models`.
 MODEL_KEY = "language"
@@ -115,11 +115,10 @@ def detect_language(
     return best
 
 
-@stage("language", reads=["text"], adds=["language"])
+@stage("language", reads=["text", "language"], writes=["language"])
 def language(article: Article, context: Context) -> Article:
-    """Set `article.language` from the clean body, helped by the declared language."""
-    declared = context.raw.language if context.raw is not None else None
-    declared = declared or article.language
+    """Set `article.language` from the clean body, helped by the declared one (from extract)."""
+    declared = article.language
     given = context.models.get(MODEL_KEY)
     identifier = given if isinstance(given, LanguageIdentifier) else None
     article.language = detect_language(article.text, declared, identifier)

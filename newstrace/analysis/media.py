@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from newstrace import langdata
+from newstrace.analysis.base import Context, stage
 from newstrace.model import Article, Entity
 from newstrace.nlp.gazetteer import gazetteer
 from newstrace.nlp.names import fold
-from newstrace.pipeline import Context, stage
 
 # Words allowed between a cue and the outlet ("told the state news agency TASS": 4).
 GAP_WORDS = 4
@@ -91,7 +91,7 @@ def cited_media(text: str, language: str | None, entities: list[Entity]) -> list
     return list(media)
 
 
-@stage("media", reads=["text", "language", "entities"], adds=["media"])
+@stage("media", reads=["text", "language", "entities"], writes=["media"])
 def media(article: Article, context: Context) -> Article:
     """List the outlets the article cites, the first link of its provenance chain."""
     article.media = cited_media(article.text, article.language, article.entities)

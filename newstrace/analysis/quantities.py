@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from newstrace import langdata
+from newstrace.analysis.base import Context, stage
 from newstrace.model import Article, Quantity
 from newstrace.nlp.names import Folded, fold
-from newstrace.pipeline import Context, stage
 
 # Digits with group or decimal separators: "20 000", "20,000", "1.234,5", "3.5".
 NUMBER = re.compile(r"(?<![\w.,\-/:])\d+(?:(?:[ \u00a0\u202f\u2009]|[.,'’])\d+)*")
@@ -239,7 +239,7 @@ def find_quantities(text: str, language: str | None) -> list[Quantity]:
     return quantities
 
 
-@stage("quantities", reads=["text", "language", "sentences"], adds=["quantities"])
+@stage("quantities", reads=["text", "language", "sentences"], writes=["quantities"])
 def quantities(article: Article, context: Context) -> Article:
     """Find figures and vague amounts, so versions of a story can be compared by number."""
     article.quantities = find_quantities(article.text, article.language)

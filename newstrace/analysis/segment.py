@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from newstrace import langdata
+from newstrace.analysis.base import Context, stage
 from newstrace.model import Article, Sentence
-from newstrace.pipeline import Context, stage
 
 # Ends a sentence whatever follows (no space is written after them in CJK text).
 STRONG_TERMINALS = "。！？｡।॥؟۔։።။"
@@ -216,7 +216,7 @@ def split_sentences(text: str, language: str | None = None) -> list[Sentence]:
     return sentences
 
 
-@stage("segment", reads=["text", "language"], adds=["sentences"])
+@stage("segment", reads=["text", "language"], writes=["sentences"])
 def segment(article: Article, context: Context) -> Article:
     """Set `article.sentences` from the clean body, with the rules of its language."""
     article.sentences = split_sentences(article.text, article.language)

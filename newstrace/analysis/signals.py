@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from newstrace.analysis.base import Context, stage
+from newstrace.analysis.clean import is_bio
+from newstrace.analysis.language import QUOTATION, detect_language
 from newstrace.langdata import for_language, union
 from newstrace.model import Article, Claim, Signal
-from newstrace.pipeline import Context, stage
-from newstrace.stages.clean import is_bio
-from newstrace.stages.language import QUOTATION, detect_language
 
 # Removed-line reasons that mean the source page carried furniture into the text.
 FURNITURE_REASONS = ("furniture", "related_headline")
@@ -135,7 +135,7 @@ def _translation(article: Article) -> list[Signal]:
 @stage(
     "signals",
     reads=["text", "language", "sentences", "removed", "byline", "published", "claims"],
-    adds=["signals"],
+    writes=["signals"],
 )
 def signals(article: Article, context: Context) -> Article:
     """Every finding a reader should weigh, each with its evidence span (None: not in text)."""

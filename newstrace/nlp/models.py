@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from newstrace import langdata
 
 if TYPE_CHECKING:
-    from newstrace.pipeline import Context
+    from newstrace.analysis.base import Context
 
 log = logging.getLogger("newstrace")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from newstrace.analysis.summary import DEFAULT_SENTENCES, make_summary
 from newstrace.model import Article, Summary
 from newstrace.service import article_summary
-from newstrace.stages.summary import DEFAULT_SENTENCES, make_summary
 from newstrace.store.base import BaseStore, StoreError, StoryRecord
 from newstrace.web.render import title_of
 from newstrace.web.story import MAX_VERSIONS, StoryView, story_view

@@ -1,6 +1,6 @@
-"""Who said what: attributed claims of an article, in any language.
+"""The claims stage: who said what, through whom, with what status, in any language.
 
-The parts, in the order they run: `quotes` (quoted passages), `extract` (cues, speakers and
+The parts, in the order they run: `quotes` (quoted passages), `rules` (cues, speakers and
 content per quote and per sentence, with `speakers` for subjects, roles and media, and
 `parsed` for the subjects a spaCy dependency parse finds where the language has a
 pipeline), then `resolve` (pronouns to names, keys, inherited media, verification
@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from newstrace.claims.extract import Extractor, Found, naive_sentences
-from newstrace.claims.lexicon import lexicon
-from newstrace.claims.resolve import resolve
-from newstrace.model import Claim, Entity
+from newstrace.analysis.base import Context, stage
+from newstrace.analysis.claims.lexicon import lexicon
+from newstrace.analysis.claims.resolve import resolve
+from newstrace.analysis.claims.rules import Extractor, Found, naive_sentences
+from newstrace.model import Article, Claim, Entity
+from newstrace.nlp.models import spacy_pipeline
 
 
 def find_attributions(
@@ -47,4 +49,17 @@ def extract_claims(
     return resolve(found, text, lexicon(language), known, list(entities or []))
 
 
-__all__ = ["Found", "extract_claims", "find_attributions", "naive_sentences"]
+@stage("claims", reads=["text", "language", "sentences"], writes=["claims"])
+def claims(article: Article, context: Context) -> Article:
+    """Find who said what; uses entities, media and the spaCy parse when they are there."""
+    sentences = [(s.start, s.end) for s in article.sentences]
+    nlp = spacy_pipeline(article.language, context)
+    if nlp is not None and "parser" not in getattr(nlp, "pipe_names", []):
+        nlp = None
+    article.claims = extract_claims(
+        article.text, sentences, article.language, article.entities, article.media, nlp
+    )
+    return article
+
+
+__all__ = ["Found", "claims", "extract_claims", "find_attributions", "naive_sentences"]

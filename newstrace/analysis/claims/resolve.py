@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newstrace.claims.extract import Found
-from newstrace.claims.lexicon import ClaimLexicon
+from newstrace.analysis.claims.lexicon import ClaimLexicon
+from newstrace.analysis.claims.rules import Found
 from newstrace.model import Claim, Entity
 
 # A pronoun resolves to a named speaker at most this many paragraphs back; further, the

@@ -8,10 +8,10 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from typing import Any
 
-from newstrace.claims.lexicon import ClaimLexicon, Hit
-from newstrace.claims.parsed import VerbFacts, parse
-from newstrace.claims.quotes import Quote, find_quotes
-from newstrace.claims.speakers import (
+from newstrace.analysis.claims.lexicon import ClaimLexicon, Hit
+from newstrace.analysis.claims.parsed import VerbFacts, parse
+from newstrace.analysis.claims.quotes import Quote, find_quotes
+from newstrace.analysis.claims.speakers import (
     Speaker,
     classify,
     medium_after,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newstrace.claims.lexicon import ClaimLexicon
+from newstrace.analysis.claims.lexicon import ClaimLexicon
 
 # Longest subject taken whole before a cue ("longtime Democratic pollster Pat Caddell");
 # a longer clause keeps only its trailing name. 12: all-spans overlap F1 on PolNeAR train

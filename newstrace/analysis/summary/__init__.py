@@ -1,15 +1,26 @@
 """The `summary` stage: "No time to read? Get a summary", made once at ingest.
 
-It runs last, so that speakers resolved by the claims stage are named in the summary.
+It runs last, so that speakers resolved by the claims stage are named in the summary. The
+summarizer itself (features, weights, sentence choice) is `extractive`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from newstrace.analysis.base import Context, stage
+from newstrace.analysis.summary.extractive import SUMMARY_VERSION, summarize, summarize_with
 from newstrace.model import Article, Summary
-from newstrace.pipeline import Context, stage
-from newstrace.summarize import SUMMARY_VERSION, summarize
+
+__all__ = [
+    "DEFAULT_SENTENCES",
+    "SUMMARY_VERSION",
+    "is_current",
+    "make_summary",
+    "summarize",
+    "summarize_with",
+    "summary",
+]
 
 # Sentences in a stored summary: what "Get a summary" shows without a choice.
 DEFAULT_SENTENCES = 3
@@ -25,7 +36,7 @@ def is_current(summary: Summary | None) -> bool:
     return summary is not None and summary.version == SUMMARY_VERSION
 
 
-@stage("summary", reads=["text", "sentences"], adds=["summary"])
+@stage("summary", reads=["text", "sentences"], writes=["summary"])
 def summary(article: Article, context: Context) -> Article:
     """Summarise the clean body, in its language, keeping the article's order."""
     article.summary = make_summary(article)
