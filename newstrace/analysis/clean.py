@@ -178,7 +178,11 @@ def is_bio(line: str) -> bool:
     return mean_words <= MAX_BIO_FRAGMENT_WORDS
 
 
-@stage("clean", reads=["text"], writes=["removed"])
+@stage(
+    "clean",
+    reads=["text", "title", "byline"],
+    writes=["text", "title", "byline", "removed"],
+)
 def clean(article: Article, context: Context) -> Article:
     """Take furniture, related headlines, repeats, byline, bio and title out of the body."""
     current = rules()

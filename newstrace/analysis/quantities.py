@@ -239,7 +239,7 @@ def find_quantities(text: str, language: str | None) -> list[Quantity]:
     return quantities
 
 
-@stage("quantities", reads=["text", "language", "sentences"], writes=["quantities"])
+@stage("quantities", reads=["text", "language"], writes=["quantities"])
 def quantities(article: Article, context: Context) -> Article:
     """Find figures and vague amounts, so versions of a story can be compared by number."""
     article.quantities = find_quantities(article.text, article.language)

@@ -49,7 +49,11 @@ def extract_claims(
     return resolve(found, text, lexicon(language), known, list(entities or []))
 
 
-@stage("claims", reads=["text", "language", "sentences"], writes=["claims"])
+@stage(
+    "claims",
+    reads=["text", "language", "sentences", "entities", "media"],
+    writes=["claims"],
+)
 def claims(article: Article, context: Context) -> Article:
     """Find who said what; uses entities, media and the spaCy parse when they are there."""
     sentences = [(s.start, s.end) for s in article.sentences]
