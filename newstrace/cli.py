@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from newstrace import __version__
 from newstrace.ingest import IngestReport, ingest
 from newstrace.model import Article, Failure, Skipped
 from newstrace.pipeline import Context, try_analyze
 from newstrace.readers import read_sources
 from newstrace.settings import Settings, database_url
 from newstrace.store import BaseStore, Store, StoreError
+from newstrace.version import __version__
 
 
 class CommandError(Exception):

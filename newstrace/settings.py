@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Self
 
-from newstrace import __version__
 from newstrace.errors import SettingsError
+from newstrace.version import __version__
 
 DEFAULT_DB = "newstrace.db"
 SETTINGS_ENV = "NEWSTRACE_SETTINGS"

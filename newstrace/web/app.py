@@ -23,9 +23,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newstrace import __version__
 from newstrace.settings import Settings
 from newstrace.store import Store
+from newstrace.version import __version__
 from newstrace.web import render
 from newstrace.web.reader import Reader
 
