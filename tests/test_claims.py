@@ -145,10 +145,14 @@ def test_claims_unknown_language_still_finds_quotes_and_speakers() -> None:
     assert any(c.speaker == "Mark Rutte" for c in quotes)
 
 
-def test_claims_stage_never_crashes_on_odd_input() -> None:
-    for text in ["", "«", "“”", "said.", "\n\n\n", "« a » b « c", "According to", "x" * 5000]:
-        extract_claims(text, [], "fr")
-        extract_claims(text, [], None)
+@pytest.mark.parametrize(
+    "text", ["", "«", "“”", "said.", "\n\n\n", "« a » b « c", "According to", "x" * 5000]
+)
+@pytest.mark.parametrize("language", ["fr", "en", None])
+def test_claims_odd_input_without_speaker_or_content_gives_no_claim(
+    text: str, language: str | None
+) -> None:
+    assert extract_claims(text, [], language) == []
 
 
 def test_claims_every_polnear_dev_text_is_read_without_error() -> None:

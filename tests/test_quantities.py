@@ -132,6 +132,20 @@ def test_quantities_percent_is_counted_as_percent() -> None:
     assert only("Le taux atteint 3,5 pour cent.", "fr").unit == "%"
 
 
-def test_quantities_bad_input_gives_no_crash() -> None:
-    for text in ["", "1" * 5000, "1,2,3,4,5", "٣٤٥ 1.2.3", "\x00 20 000 \ud7ff", "., , ..."]:
-        assert isinstance(find_quantities(text, None), list)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("1" * 5000, []),  # no float holds it: a code or garbage, not an amount
+        ("1,2,3,4,5", []),
+        ("., , ...", []),
+        ("٣٤٥ 1.2.3", [("٣٤٥", 345.0)]),  # Arabic-Indic digits; a version number is not one
+        ("\x00 20 000 \ud7ff", [("20 000", 20000.0)]),
+    ],
+)
+def test_quantities_odd_input_gives_only_the_real_amounts(
+    text: str, expected: list[tuple[str, float]]
+) -> None:
+    found = find_quantities(text, None)
+    assert [(q.text, q.value) for q in found] == expected
+    assert all(text[q.start : q.end] == q.text for q in found)

@@ -8,6 +8,7 @@ multipliers, qualifiers and the decimal separator are language data (`[quantitie
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -208,6 +209,8 @@ def find_quantities(text: str, language: str | None) -> list[Quantity]:
             continue
         value, length = parsed
         factor, end = _multiplier(ftext, match.start() + length, lex)
+        if not math.isfinite(value * factor):
+            continue  # thousands of digits: a code or garbage, and no JSON number holds it
         if factor == 1.0 and length == 4 and int(value) in YEARS and value.is_integer():
             continue
         found.append((match.start(), end, value * factor))
