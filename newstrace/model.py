@@ -146,6 +146,9 @@ class Article:
     signals: list[Signal] = field(default_factory=list)
     summary: Summary | None = None
     story: str | None = None
+    # The publication date as the source gave it ("30 novembre 2026", an epoch number);
+    # `published` is the same moment as UTC ISO 8601, or None when it could not be read.
+    published_raw: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

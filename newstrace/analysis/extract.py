@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import trafilatura
 
 from newstrace.analysis.base import AnalysisError, Context, stage
+from newstrace.dates import normalise_date
 from newstrace.model import Article
 from newstrace.settings import Settings
 
@@ -62,7 +63,7 @@ def _clean(value: object) -> str | None:
 @stage(
     "extract",
     reads=["raw"],
-    writes=["text", "title", "byline", "published", "outlet", "url", "language"],
+    writes=["text", "title", "byline", "published", "published_raw", "outlet", "url", "language"],
 )
 def extract(article: Article, context: Context) -> Article:
     """Main text and metadata: from HTML with trafilatura, or the plain text as given."""
@@ -88,6 +89,10 @@ def extract(article: Article, context: Context) -> Article:
         article.language = raw.language or found.language
     else:
         article.text = raw.text or ""
+    # Dates arrive as RFC 822, ISO 8601, epoch numbers or "30 novembre 2026": kept as found,
+    # and stored as UTC ISO 8601 when readable (undated when not, never the ingest time).
+    article.published_raw = article.published
+    article.published = normalise_date(article.published, article.language)
     article.text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not article.text.strip():
         raise AnalysisError("empty document: no text")
