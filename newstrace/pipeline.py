@@ -28,13 +28,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from newstrace.errors import AnalysisError as AnalysisError  # re-exported
 from newstrace.extract import extract_html
 from newstrace.model import Article, Failure, RawDocument
 from newstrace.settings import Settings
-
-
-class AnalysisError(Exception):
-    """A document that cannot become an article; the message is the one-line reason."""
 
 
 @dataclass

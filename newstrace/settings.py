@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 DEFAULT_DB = "newstrace.db"
+# The variable that holds the web API's ingest token.
+TOKEN_ENV = "NEWSTRACE_API_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class Settings:
     min_text_chars: int = 1
     # trafilatura: include comments in the extracted main text (news wants them out).
     include_comments: bool = False
+    # The bearer token `POST /api/articles` needs; ingest over the API is off without one.
+    api_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -26,6 +30,9 @@ class Settings:
         raw = os.environ.get("NEWSTRACE_MAX_DOCUMENT_BYTES")
         if raw and raw.isdigit():
             settings = replace(settings, max_document_bytes=int(raw))
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        if token:
+            settings = replace(settings, api_token=token)
         return settings
 
 

@@ -23,7 +23,7 @@ def run_batch(
 ) -> BatchReport:
     """Analyse every document of `inputs` into the Parquet tables at `out` (replaced).
 
-    `engine="spark"` raises SparkUnavailable, saying how to install it, without pyspark.
+    `engine="spark"` raises BackendUnavailable, saying how to install it, without pyspark.
     """
     settings = settings or Settings.from_env()
     if engine not in ENGINES:
