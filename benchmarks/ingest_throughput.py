@@ -3,7 +3,7 @@
 The input is the dev corpus texts (ECB+ articles, OrangeSum articles, ITN blurbs), in a
 fixed order. For each backend it times, on a new empty database:
 
-- `ingest`: `newstrace.ingest.ingest_documents` (analysis and storage), articles per second;
+- `ingest`: `newstrace.ingestion.ingest_documents` (analysis and storage), articles per second;
 - `store.add`: storing the same, already analysed, articles alone, articles per second;
 - `re-add`: adding them all again (every one a duplicate), articles per second;
 - `search`: a few one- and two-word queries, queries per second.
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newstrace.ingest import ingest_documents
+from newstrace.ingestion import ingest_documents
 from newstrace.model import RawDocument
 from newstrace.store import Store
 from newstrace.store.base import BaseStore

@@ -46,7 +46,7 @@ from newstrace.pipeline import Context, Pipeline, Stage, default_pipeline  # noq
 from newstrace.stories.encoders import Encoder, encoder  # noqa: E402
 from newstrace.stories.features import StoryFeatures, featurize  # noqa: E402
 from newstrace.stories.index import StoryIndex  # noqa: E402
-from newstrace.stories.signals import StoryConfig  # noqa: E402
+from newstrace.stories.similarity import StoryConfig  # noqa: E402
 
 # Thresholds the baselines are tried at on the train half.
 BASELINE_GRID = [round(0.05 * i, 2) for i in range(2, 20)]

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from newstrace.demo import sample_corpus_sources
-from newstrace.ingest import ingest
+from newstrace.ingestion import ingest
 from newstrace.settings import Settings
 from newstrace.store import Store
 

@@ -10,6 +10,7 @@ __all__ = [
     "AnalysisError",
     "Article",
     "Failure",
+    "NewstraceError",
     "RawDocument",
     "Settings",
     "Store",
@@ -20,7 +21,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from newstrace.ingest import ingest
+    from newstrace.errors import NewstraceError
+    from newstrace.ingestion import ingest
     from newstrace.model import Article, Failure, RawDocument
     from newstrace.pipeline import AnalysisError, analyze
     from newstrace.readers import read_sources
@@ -28,14 +30,15 @@ if TYPE_CHECKING:
     from newstrace.store import Store
 
 _WHERE = {
-    "AnalysisError": "newstrace.pipeline",
+    "AnalysisError": "newstrace.errors",
+    "NewstraceError": "newstrace.errors",
     "analyze": "newstrace.pipeline",
     "Article": "newstrace.model",
     "Failure": "newstrace.model",
     "RawDocument": "newstrace.model",
     "Settings": "newstrace.settings",
     "Store": "newstrace.store",
-    "ingest": "newstrace.ingest",
+    "ingest": "newstrace.ingestion",
     "read_sources": "newstrace.readers",
 }
 

@@ -1,8 +1,10 @@
-"""The `newstrace` command: a thin layer over the library (see INTERFACE.md).
+"""The `newstrace` command: a thin layer over `newstrace.facade` (see docs/interface.md).
 
-Every command is one library call and a printer. `--json` prints one JSON document on
-stdout and nothing else there; progress and messages go to stderr. Expected errors print
-one line (`newstrace: …`) and exit 1; `--debug` shows the traceback.
+Every command is one facade call and a printer; `--json` prints the typed document's
+`to_dict()`, the same JSON the web API serves. `--json` prints one JSON document on stdout
+and nothing else there; progress and messages go to stderr. Every failure a user can cause
+is a `NewstraceError`, caught once in `main`: one line (`newstrace: …`) and exit 1;
+`--debug` shows the traceback.
 """
 
 from __future__ import annotations
@@ -16,19 +18,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from newstrace.ingest import IngestReport, ingest
-from newstrace.model import Article, Failure, Skipped
-from newstrace.pipeline import Context, try_analyze
-from newstrace.readers import read_sources
+from newstrace import __version__, facade
+from newstrace.errors import NewstraceError, UsageError
+from newstrace.facade import IngestReport
+from newstrace.model import Article
 from newstrace.settings import Settings, database_url
-from newstrace.store import BaseStore, Store, StoreError
-from newstrace.version import __version__
 
-
-class CommandError(Exception):
-    """An expected error: printed as one line, exit status 1."""
+if TYPE_CHECKING:
+    from newstrace.facade import BaseStore
+    from newstrace.watch import RoundReport
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,10 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args)
         return result
-    except (CommandError, StoreError) as error:
+    except NewstraceError as error:
         if args.debug:
             raise
-        print(f"newstrace: {error}", file=sys.stderr)
+        print(f"newstrace: {one_line(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newstrace: interrupted", file=sys.stderr)
@@ -52,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `newstrace export | head`: the reader went away; that is not an error.
         sys.stderr.close()
         return 0
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (a driver's message may hold several)."""
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("list", "stored articles, newest first", cmd_list)
     sub.add_argument("--story")
     sub.add_argument("--language")
-    sub.add_argument("--limit", type=int, default=50)
+    sub.add_argument("--limit", type=_positive, default=50, metavar="N")
     _json(sub)
 
     sub = command("show", "one stored article with everything found", cmd_show)
@@ -110,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("search", "full-text search over titles and texts", cmd_search)
     sub.add_argument("query", nargs="+")
-    sub.add_argument("--limit", type=int, default=20)
+    sub.add_argument("--limit", type=_positive, default=20, metavar="N")
     _json(sub)
 
     sub = command("export", "every stored article as JSON Lines or CSV", cmd_export)
@@ -120,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="FILE", help="write here instead of stdout")
 
     sub = command("stories", "stories, most recent first", cmd_stories)
-    sub.add_argument("--limit", type=int, default=50)
+    sub.add_argument("--limit", type=_positive, default=50, metavar="N")
     _json(sub)
 
     sub = command("story", "one story: versions, languages, timeline, provenance", cmd_story)
@@ -143,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("sources", nargs="+", metavar="FEED", help="feed URL or file, or OPML list")
     sub.add_argument("--every", default="10m", help="time between rounds: 90s, 10m, 1h (10m)")
     sub.add_argument("--once", action="store_true", help="one round, then exit")
-    sub.add_argument("--delay", type=float, default=1.0, help="seconds between requests to a host")
+    sub.add_argument(
+        "--delay", type=_seconds, default=1.0, help="seconds between requests to a host (1)"
+    )
     _json(sub)  # without --once: one JSON document per round, one per line
 
     sub = command("batch", "analyse many files into Parquet (process pool or Spark)", cmd_batch)
@@ -159,12 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("serve", "the web reader and JSON API", cmd_serve)
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    sub.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+    sub.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
 
     sub = command("demo", "load the bundled sample corpus and serve the reader", cmd_demo)
     sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    sub.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free)")
+    sub.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
     sub.add_argument(
         "--no-serve", action="store_true", help="print what was found and exit, without serving"
     )
@@ -174,6 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds, 0 or more")
+    return seconds
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
     return int(value)
 
 
@@ -187,7 +210,7 @@ def _print_json(value: object) -> None:
 
 
 def _open_store(args: argparse.Namespace) -> BaseStore:
-    return Store(database_url(args.db))
+    return facade.open_store(args.db)
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -196,54 +219,35 @@ def _open_store(args: argparse.Namespace) -> BaseStore:
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with _open_store(args) as store, _progress(not args.quiet and not args.json) as tick:
-        report = ingest(args.sources, store, settings, progress=tick, stdin=sys.stdin.buffer)
+        report = facade.ingest(args.sources, store, settings, progress=tick, stdin=sys.stdin.buffer)
     if args.json:
         _print_json(report.to_dict())
     else:
         _print_ingest_report(report, sys.stdout)
+    if report.failed and not report.ingested and not report.duplicates:
+        first = report.failures[0]
+        more = f" and {report.failed - 1} more" if report.failed > 1 else ""
+        raise UsageError(f"nothing ingested: {first.source}: {first.reason}{more}")
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    items = [
-        item
-        for item in read_sources([args.source], settings, stdin=sys.stdin.buffer)
-        if not isinstance(item, Skipped)
-    ]
-    if not items:
-        raise CommandError(f"{args.source}: no document found")
-    if len(items) > 1:
-        raise CommandError(f"{args.source}: holds {len(items)} documents; analyze takes one")
-    item = items[0]
-    outcome = item if isinstance(item, Failure) else try_analyze(item, Context(settings=settings))
-    if isinstance(outcome, Failure):
-        raise CommandError(f"{outcome.source}: {outcome.reason}")
+    article = facade.analyze_source(args.source, Settings.from_env(), stdin=sys.stdin.buffer)
     if args.json:
-        _print_json(outcome.to_dict())
+        _print_json(article.to_dict())
     else:
-        _print_article(outcome, sys.stdout)
+        _print_article(article, sys.stdout)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
-        rows = [
-            {
-                "id": a.id,
-                "source": a.source,
-                "title": a.title,
-                "language": a.language,
-                "story": a.story,
-            }
-            for a in store.articles(story=args.story, language=args.language, limit=args.limit)
-        ]
+        rows = facade.articles(store, story=args.story, language=args.language, limit=args.limit)
     if args.json:
-        _print_json(rows)
+        _print_json([row.to_dict() for row in rows])
         return 0
     for row in rows:
-        label = str(row["title"] or row["source"])
-        print(f"{row['id']}  {row['language'] or '--':2}  {_short(label)}")
+        print(f"{row.id}  {row.language or '--':2}  {_short(row.title or row.source)}")
     if not rows:
         print("no articles stored yet: try `newstrace ingest PATH`", file=sys.stderr)
     return 0
@@ -251,7 +255,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
-        article = store.resolve(args.article)
+        article = facade.article(store, args.article)
     if args.json:
         _print_json(article.to_dict())
     else:
@@ -261,7 +265,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_claims(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
-        article = store.resolve(args.article)
+        article = facade.article(store, args.article)
     if args.json:
         _print_json([dataclasses.asdict(claim) for claim in article.claims])
     else:
@@ -270,27 +274,24 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from newstrace.service import article_summary, summary_document
-
     with _open_store(args) as store:
-        article = store.resolve(args.article)
-        summary = article_summary(store, article, args.sentences)
+        document = facade.summary(store, args.article, args.sentences)
     if args.json:
-        _print_json(summary_document(article, summary))
+        _print_json(document.to_dict())
     else:
-        print(summary.text)
+        print(document.text)
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with _open_store(args) as store:
-        hits = store.search(query, limit=args.limit)
+        hits = facade.search(store, query, limit=args.limit)
     if args.json:
-        _print_json([{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits])
+        _print_json([hit.to_dict() for hit in hits])
         return 0
     for hit in hits:
-        print(f"{hit.id}  {_short(hit.title or '(no title)')}\n    {hit.snippet}")
+        print(f"{hit.id}  {_short(hit.headline)}\n    {hit.snippet}")
     if not hits:
         print(f"nothing matches {query!r}", file=sys.stderr)
     return 0
@@ -313,9 +314,12 @@ CSV_COLUMNS = [
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    csv_out = args.format == "csv"
     with _open_store(args) as store, _output(args.out) as out:
-        articles = store.articles(story=args.story, language=args.language)
-        if args.format == "csv":
+        articles = facade.export(
+            store, story=args.story, language=args.language, summaries=not csv_out
+        )
+        if csv_out:
             writer = csv.writer(out)
             writer.writerow(CSV_COLUMNS)
             for a in articles:
@@ -336,27 +340,21 @@ def cmd_export(args: argparse.Namespace) -> int:
                     ]
                 )
         else:
-            from newstrace.analysis.summary import is_current, make_summary
-
             for a in articles:
-                if not is_current(a.summary):  # made by an older summarizer: made anew
-                    a.summary = make_summary(a)
                 out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
     return 0
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    """List stories, most recent first (`stories --json`: INTERFACE.md)."""
-    from newstrace.stories import stories_list
-
+    """List stories, most recent first (`stories --json`: docs/interface.md)."""
     with _open_store(args) as store:
-        rows = stories_list(store, limit=args.limit)
+        rows = facade.stories(store, limit=args.limit)
     if args.json:
-        _print_json(rows)
+        _print_json([row.to_dict() for row in rows])
         return 0
     for row in rows:
-        languages = ",".join(row["languages"])
-        print(f"{row['id']}  {row['articles']:3}  {languages:8}  {_short(row['title'] or '')}")
+        languages = ",".join(row.languages)
+        print(f"{row.id}  {row.articles:3}  {languages:8}  {_short(row.title or '')}")
     if not rows:
         print("no stories yet: ingest articles, or run `newstrace restory`", file=sys.stderr)
     return 0
@@ -364,47 +362,45 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def cmd_story(args: argparse.Namespace) -> int:
     """One story: its versions in time order and the provenance chains."""
-    from newstrace.stories import story_document
-
     with _open_store(args) as store:
-        document = story_document(store, args.story)
+        document = facade.story(store, args.story)
     if args.json:
-        _print_json(document)
+        _print_json(document.to_dict())
         return 0
-    print(f"{document['title'] or '(no title)'}")
-    print(f"  story:     {document['id']}")
-    print(f"  languages: {', '.join(document['languages'])}")
-    print(f"  articles:  {document['size']}")
+    print(f"{document.title or '(no title)'}")
+    print(f"  story:     {document.id}")
+    print(f"  languages: {', '.join(document.languages)}")
+    print(f"  articles:  {document.size}")
     print("\nTimeline:")
-    for article in document["articles"]:
-        derived = article["derives_from"]
-        note = f"  ({derived['kind']} of {derived['id']})" if derived else ""
-        when = article["published"] or "undated"
-        label = _short(article["title"] or article["source"], 60)
-        language = article["language"] or "--"
-        print(f"  {when[:16]:16}  {language:2}  {article['id']}  {label}{note}")
-    if document["chains"]:
+    for article in document.articles:
+        derived = article.derives_from
+        note = f"  ({derived.kind} of {derived.id})" if derived else ""
+        when = article.published or "undated"
+        label = _short(article.title or article.source, 60)
+        language = article.language or "--"
+        print(f"  {when[:16]:16}  {language:2}  {article.id}  {label}{note}")
+    if document.chains:
         print("\nProvenance:")
-        for chain in document["chains"]:
+        for chain in document.chains:
             print("  " + " → ".join(chain))
+    for note in document.notes:
+        print(f"\nnote: {note}")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """The versions of a story claim by claim: shared, alone, in conflict, padded."""
-    from newstrace.compare import compare_story
-
     with _open_store(args) as store:
-        document = compare_story(store, args.story)
+        document = facade.compare(store, args.story)
     if args.json:
-        _print_json(document)
+        _print_json(document.to_dict())
         return 0
-    versions = {v: f"v{n}" for n, v in enumerate(document["versions"], start=1)}
-    print(f"story {document['story']}")
+    versions = {v: f"v{n}" for n, v in enumerate(document.versions, start=1)}
+    print(f"story {document.story}")
     for version, short in versions.items():
-        print(f"  {short} = {version} ({document['languages'].get(version) or '--'})")
+        print(f"  {short} = {version} ({document.languages.get(version) or '--'})")
     print("\nClaims:")
-    for group in document["claims"]:
+    for group in document.claims:
         carried = ", ".join(f"{versions[a]} {c['status']}" for a, c in group["carried_by"].items())
         print(f"  {group['group']:4} [{carried}] {_short(group['text'], 80)}")
         for conflict in group["conflicts"]:
@@ -412,25 +408,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for version, added in group["adds"].items():
             names = [*added["entities"], *added["figures"]]
             print(f"        only {versions[version]} names: {', '.join(names)}")
-    for comparison in document["figures"]:
+    for comparison in document.figures:
         print(f"\nFigures: {comparison['text']}")
-    for version, groups in document["padding"].items():
+    for version, groups in document.padding.items():
         print(f"\nNo named source, only in {versions[version]}: {', '.join(groups)}")
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Inputs to Parquet (`newstrace.batch`), then with --load the Parquet into the store."""
-    from newstrace.batch import SparkUnavailable, load_batch, run_batch
-
     if not args.inputs and not args.load:
-        raise CommandError("batch: give INPUT files, or --load to load an existing --out DIR")
+        raise UsageError("batch: give INPUT files, or --load to load an existing --out DIR")
     document: dict[str, object] = {}
     if args.inputs:
-        try:
-            report = run_batch(args.inputs, args.out, args.engine, args.master, args.workers)
-        except SparkUnavailable as error:
-            raise CommandError(str(error)) from None
+        report = facade.batch(args.inputs, args.out, args.engine, args.master, args.workers)
         document["batch"] = report.to_dict()
         if not args.json:
             print(
@@ -438,10 +429,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 f"-> {args.out} ({report.engine}, models loaded {report.to_dict()['model_loads']}x)"
             )
     if args.load:
-        if not Path(args.out, "articles").is_dir():
-            raise CommandError(f"{args.out}: no batch output here (no articles/ folder)")
         with _open_store(args) as store:
-            loaded = load_batch(args.out, store)
+            loaded = facade.load_batch(args.out, store)
         document["load"] = loaded.to_dict()
         if not args.json:
             print(
@@ -455,32 +444,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_restory(args: argparse.Namespace) -> int:
     """Forget the stories and assign every stored article again (after settings change)."""
-    from newstrace.stories import restory
-
     with _open_store(args) as store:
-        counts = restory(store)
+        report = facade.restory(store)
     if args.json:
-        _print_json(counts)
+        _print_json(report.to_dict())
     else:
-        print(f"{counts['articles']} articles in {counts['stories']} stories")
+        print(f"{report.articles} articles in {report.stories} stories")
     return 0
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
-        records = store.failures()
+        records = facade.failures(store)
     if args.json:
-        _print_json(
-            [
-                {
-                    "source": r.source,
-                    "reason": r.reason,
-                    "attempts": r.attempts,
-                    "last_attempt": r.last_attempt,
-                }
-                for r in records
-            ]
-        )
+        _print_json([r.to_dict() for r in records])
         return 0
     for r in records:
         print(f"{r.source}: {r.reason} (tried {r.attempts}x, last {r.last_attempt})")
@@ -488,17 +465,6 @@ def cmd_failures(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from newstrace.fetch import Fetcher, FetchPolicy
-    from newstrace.watch import RoundReport, WatchError, parse_interval, watch
-
-    settings = Settings.from_env()
-    if args.delay < 0:
-        raise CommandError(f"--delay {args.delay:g}: give seconds, 0 or more")
-    try:
-        every = parse_interval(args.every)
-    except WatchError as error:
-        raise CommandError(str(error)) from None
-
     def show(report: RoundReport) -> None:
         if args.json:
             print(json.dumps(report.to_dict(), ensure_ascii=False), flush=True)
@@ -512,15 +478,15 @@ def cmd_watch(args: argparse.Namespace) -> int:
         _print_ingest_report(report.ingest, sys.stdout)
         sys.stdout.flush()
 
-    with _open_store(args) as store, Fetcher(settings, FetchPolicy(host_delay=args.delay)) as web:
+    with _open_store(args) as store:
         try:
-            watch(
+            facade.watch(
                 args.sources,
                 store,
-                web,
-                settings,
-                every=every,
+                Settings.from_env(),
+                every=args.every,
                 once=args.once,
+                delay=args.delay,
                 on_round=show,
             )
         except KeyboardInterrupt:
@@ -530,18 +496,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Ingest the bundled sample corpus, show what was found, then serve the reader on it."""
-    from newstrace.demo import sample_corpus_sources
-
-    sources = sample_corpus_sources()
+    sources = facade.sample_corpus()
     print(
         f"newstrace demo: ingesting the bundled sample corpus into {database_url(args.db)}",
         file=sys.stderr,
     )
     with _open_store(args) as store:
         with _progress(not args.quiet) as tick:
-            report = ingest(sources, store, Settings.from_env(), progress=tick)
+            report = facade.ingest(sources, store, Settings.from_env(), progress=tick)
         _print_ingest_report(report, sys.stdout)
-        stored = list(store.articles())
+        stored = list(facade.export(store, summaries=False))
         languages = Counter(a.language or "?" for a in stored)
         reasons = Counter(r.reason for a in stored for r in a.removed)
         print(
@@ -571,12 +535,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the reader and API over the database until interrupted; prints the address."""
-    from newstrace.web.serve import ServeError, serve
+    from newstrace.web.serve import serve
 
-    try:
-        serve(database_url(args.db), Settings.from_env(), host=args.host, port=args.port)
-    except ServeError as error:
-        raise CommandError(str(error)) from None
+    serve(database_url(args.db), Settings.from_env(), host=args.host, port=args.port)
     return 0
 
 
@@ -677,7 +638,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
     try:
         handle = Path(path).open("w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
     with handle:
         yield handle
 

@@ -32,10 +32,12 @@ DEFAULT_DB = "newstrace.db"
 SETTINGS_ENV = "NEWSTRACE_SETTINGS"
 SETTINGS_FILE = "newstrace.toml"
 ENV_PREFIX = "NEWSTRACE_"
+# The variable that holds the web API's ingest token (short for NEWSTRACE_WEB_API_TOKEN).
+TOKEN_ENV = "NEWSTRACE_API_TOKEN"
 # Short names kept for the variables users already set, each standing for one setting.
 ENV_ALIASES = {
     "NEWSTRACE_MAX_DOCUMENT_BYTES": ("analysis", "max_document_bytes"),
-    "NEWSTRACE_API_TOKEN": ("web", "api_token"),
+    TOKEN_ENV: ("web", "api_token"),
 }
 
 USER_AGENT = f"newstrace/{__version__} (news reader; polls feeds politely)"
@@ -121,7 +123,7 @@ class WebSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     # Guards POST /api/articles; ingest through the API is off while it is empty.
-    api_token: str = ""
+    api_token: str = field(default="", repr=False)
     # Items per page of every list (home, search, story lists).
     page_size: int = 50
     # The most items one API call may ask for.

@@ -19,19 +19,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newstrace.errors import WatchError
 from newstrace.feeds import Feed, is_opml, page_document, parse_feed, parse_opml
 from newstrace.fetch import Fetched, Fetcher, FetchError, url_scheme_refusal
-from newstrace.ingest import IngestReport, ingest_documents
+from newstrace.ingestion import IngestReport, ingest_documents
 from newstrace.model import Failure, RawDocument
 from newstrace.settings import Settings
 from newstrace.store.base import BaseStore, SeenItem, Validators
 
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.I)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
-
-
-class WatchError(Exception):
-    """Watching cannot start (a bad interval); one line."""
 
 
 @dataclass

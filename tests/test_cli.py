@@ -125,7 +125,16 @@ def test_list_filters_by_language(capsys: pytest.CaptureFixture[str], db: str) -
     run(capsys, "--db", db, "ingest", str(SEEDS))
     french = run_json(capsys, "--db", db, "list", "--language", "fr")
     assert [row["language"] for row in french] == ["fr"]
-    assert set(french[0]) == {"id", "source", "title", "language", "story"}
+    assert set(french[0]) == {
+        "id",
+        "source",
+        "title",
+        "headline",
+        "language",
+        "outlet",
+        "published",
+        "story",
+    }
 
 
 def test_export_writes_jsonl_articles_and_csv(
@@ -301,8 +310,8 @@ def test_a_stale_stored_summary_is_made_again_and_saved(
 ) -> None:
     from dataclasses import replace
 
-    from newstrace.ingest import ingest
-    from newstrace.service import article_summary
+    from newstrace.facade import article_summary
+    from newstrace.ingestion import ingest
     from newstrace.store import Store
 
     with Store(db) as store:

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from conftest import SEEDS
 
+from newstrace import facade
 from newstrace.cli import main
-from newstrace.compare import compare_story, story_summary
-from newstrace.ingest import ingest
+from newstrace.compare import summarize_comparison
+from newstrace.ingestion import ingest
 from newstrace.store import Store
 from newstrace.store.base import BaseStore
-from newstrace.stories import story_document
 
 FRENCH = "000_922ab060dcfde385.txt"
 ENGLISH = "002_675ba3ab04b08978.txt"
@@ -124,7 +124,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BaseStore
 @pytest.fixture(scope="module")
 def compared(seeded: tuple[BaseStore, dict[str, str]]) -> dict[str, Any]:
     store, ids = seeded
-    return compare_story(store, ids[FRENCH])
+    return facade.compare(store, ids[FRENCH]).to_dict()
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +245,7 @@ def test_story_summary_quotes_shared_claims_in_the_readers_language(
     seeded: tuple[BaseStore, dict[str, str]], reader: str, version: str
 ) -> None:
     store, ids = seeded
-    summary = story_summary(store, ids[FRENCH], reader)
+    summary = summarize_comparison(facade.compare(store, ids[FRENCH]).to_dict(), reader)
     assert summary["language"] == reader
     shared = [
         line for line in summary["lines"] if line["kind"] == "claim" and len(line["versions"]) == 2
@@ -260,7 +260,7 @@ def test_story_summary_says_what_is_unconfirmed_and_where_versions_disagree(
     seeded: tuple[BaseStore, dict[str, str]],
 ) -> None:
     store, ids = seeded
-    summary = story_summary(store, ids[ENGLISH], "en")
+    summary = summarize_comparison(facade.compare(store, ids[ENGLISH]).to_dict(), "en")
     kinds = [line["kind"] for line in summary["lines"]]
     assert "conflict" in kinds and "figures" in kinds
     figures = next(line for line in summary["lines"] if line["kind"] == "figures")
@@ -272,9 +272,11 @@ def test_story_document_carries_the_story_summary_and_claim_groups(
     seeded: tuple[BaseStore, dict[str, str]], compared: dict[str, Any]
 ) -> None:
     store, ids = seeded
-    document = story_document(store, ids[FRENCH])
+    document = facade.story(store, ids[FRENCH]).to_dict()
     assert [g["group"] for g in document["claims"]] == [g["group"] for g in compared["claims"]]
+    assert document["compare"] == compared
     assert document["summary"]["lines"] and document["summary"]["sentences"]
+    assert document["summary"]["language"] == "fr"  # the story's first language
 
 
 def test_compare_cli_prints_the_json_document(
@@ -326,6 +328,6 @@ def test_near_copy_is_flagged_only_when_it_does_not_name_its_source(
         copy_id = report.articles[0].id
         derived = store.derivations([copy_id])
         assert derived and derived[0].kind in {"copy", "rewrite"}
-        document = compare_story(store, copy_id)
+        document = facade.compare(store, copy_id).to_dict()
     kinds = [s["kind"] for s in document["signals"][copy_id]]
     assert ("near_copy_uncited" in kinds) is flagged

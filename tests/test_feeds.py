@@ -14,7 +14,7 @@ from newstrace.cli import main
 from newstrace.encoding import decode_document
 from newstrace.feeds import Feed, parse_feed, parse_opml
 from newstrace.fetch import Fetcher, FetchPolicy
-from newstrace.ingest import ingest_documents
+from newstrace.ingestion import ingest_documents
 from newstrace.model import Failure, RawDocument
 from newstrace.readers import Item, read_sources
 from newstrace.settings import AnalysisSettings, Settings

@@ -9,11 +9,12 @@ import pytest
 from conftest import DEV, SEEDS
 
 from benchmarks.stories import analysis_pipeline
+from newstrace import facade
 from newstrace.model import Article, RawDocument
 from newstrace.pipeline import Context
 from newstrace.store import Store
 from newstrace.store.base import BaseStore
-from newstrace.stories import assign_story, restory, story_document
+from newstrace.stories import assign_story, restory
 from newstrace.stories.features import parse_time
 
 SEED_NAMES = ["000_922ab060dcfde385.txt", "002_675ba3ab04b08978.txt"]
@@ -86,7 +87,7 @@ def test_seeds_form_one_story_and_no_dev_article_joins_it(
 def test_story_of_the_seeds_draws_tass_newsweek_provenance(seeds: list[Article]) -> None:
     with Store(memory=True) as store:
         story = {_add(store, article) for article in seeds}
-        document = story_document(store, SEED_NAMES[1])
+        document = facade.story(store, SEED_NAMES[1]).to_dict()
     assert story == {document["id"]}
     assert sorted(document["chains"]) == [
         ["TASS", "002_675ba3ab04b08978.txt"],
@@ -121,4 +122,4 @@ def test_story_of_an_unknown_reference_says_what_to_do(tmp_path: Path) -> None:
     from newstrace.store import StoreError
 
     with Store(str(tmp_path / "n.db")) as store, pytest.raises(StoreError, match="newstrace list"):
-        story_document(store, "nothing-like-this")
+        facade.story(store, "nothing-like-this")

@@ -13,7 +13,7 @@ from benchmarks.stories import synthetic
 from newstrace.stories.encoders import HashedEncoder
 from newstrace.stories.features import StoryFeatures, words
 from newstrace.stories.index import MAX_POSTINGS, MAX_VOCABULARY, StoryIndex
-from newstrace.stories.signals import StoryConfig
+from newstrace.stories.similarity import StoryConfig
 
 DAY = 86400.0
 

@@ -14,7 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newstrace.cli import main
-from newstrace.ingest import ingest
+from newstrace.ingestion import ingest
 from newstrace.model import Failure, RawDocument, Skipped
 from newstrace.readers import Item, read_sources
 from newstrace.settings import AnalysisSettings, Settings

@@ -24,7 +24,7 @@ from newstrace.store.base import ProvenanceEdge
 from newstrace.web import create_app
 from newstrace.web.graph import ArticleBox, layout
 from newstrace.web.render import paragraphs, safe_href, snippet_parts
-from newstrace.web.story import Version, claims_matrix, compare_functions
+from newstrace.web.story import Version, claims_matrix
 
 TOKEN = "test-token-5f3a"
 BROWSER = {"accept": "text/html,application/xhtml+xml"}
@@ -277,10 +277,8 @@ async def test_api_story_is_the_story_page_as_json(
     assert [t["basis"] for t in story["timeline"]] == ["ingested", "ingested"]
     assert {t["article"] for t in story["timeline"]} == {ids.english, ids.french}
     assert story["summary"]["text"].strip()
-    if compare_functions()[0] is None:
-        assert story["compare"] is None and story["summary_basis"] == "earliest version"
-    else:
-        assert story["compare"]["versions"] and story["summary_basis"] == "story"
+    assert story["compare"]["versions"] and story["summary_basis"] == "story"
+    assert story["claims"] == story["compare"]["claims"] and story["notes"] == []
 
 
 @pytest.mark.anyio
@@ -315,11 +313,7 @@ async def test_story_page_shows_which_version_carries_which_claim_when_compared(
 ) -> None:
     page = (await client.get(f"/stories/{ids.story}")).text
     matrix = page[page.index('class="claims-matrix') :]
-    compare, _ = compare_functions()
-    if compare is None:
-        assert "not compared yet" in matrix and "<table" not in matrix
-        return
-    groups = compare(app.state.store, ids.story)["claims"]
+    groups = (await client.get(f"/api/stories/{ids.story}")).json()["compare"]["claims"]
     rows = re.findall(r'<tr class="(conflict|)" data-group="([^"]+)">', matrix)
     assert [g for _, g in rows] == [g["group"] for g in groups]
     assert [c == "conflict" for c, _ in rows] == [bool(g["conflicts"]) for g in groups]
@@ -333,30 +327,27 @@ async def test_story_page_shows_which_version_carries_which_claim_when_compared(
 def test_claims_matrix_lines_up_each_group_with_the_versions_and_keeps_conflicts() -> None:
     a, b, c = "a0a0a0a0a0a0a0a0", "b1b1b1b1b1b1b1b1", "c2c2c2c2c2c2c2c2"
     versions = [_version(a, "en"), _version(b, "en"), _version(c, "fr")]
-    comparison = {
-        "story": a,
-        "versions": [a, b, c],
-        "claims": [
-            {
-                "group": "g1",
-                "text": "volunteers from the West fight for Russia",
-                "carried_by": {
-                    c: {"text": "des volontaires", "status": "attributed"},
-                    a: {"text": "volunteers", "status": "unconfirmed"},
-                },
-                "conflicts": [{"kind": "status", "why": f"{a} marks it unconfirmed"}, "as said"],
+    claims: list[dict[str, Any]] = [
+        {
+            "group": "g1",
+            "text": "volunteers from the West fight for Russia",
+            "carried_by": {
+                c: {"text": "des volontaires", "status": "attributed"},
+                a: {"text": "volunteers", "status": "unconfirmed"},
             },
-            "not a group",
-        ],
-    }
-    rows = claims_matrix(comparison, versions)
+            "conflicts": [
+                {"kind": "status", "text": f"{a} marks it unconfirmed; {c} marks it attributed"}
+            ],
+        },
+    ]
+    rows = claims_matrix(claims, versions)
     assert len(rows) == 1
     assert [cell and cell["status"] for cell in rows[0].cells] == [
         "unconfirmed",
         None,
         "attributed",
     ]
-    assert rows[0].conflicts == ["EN marks it unconfirmed", "as said"]
+    assert rows[0].conflicts == ["EN marks it unconfirmed; FR marks it attributed"]
 
 
 def _version(id: str, language: str) -> Version:
@@ -737,7 +728,8 @@ async def test_ingest_token_can_come_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEWSTRACE_API_TOKEN", "from-env")
-    app = create_app(str(tmp_path / "env.db"), Settings())
+    assert Settings.from_env().web.api_token == "from-env"
+    app = create_app(str(tmp_path / "env.db"))  # settings from the environment
     async with _client(app) as client:
         response = await client.post(
             "/api/articles",

@@ -13,7 +13,7 @@ import uvicorn
 from conftest import FIXTURES, SEEDS
 from fastapi import FastAPI
 
-from newstrace.ingest import ingest
+from newstrace.ingestion import ingest
 from newstrace.model import Article, Claim, Entity, Quantity, Signal
 from newstrace.settings import Settings
 from newstrace.store import Store

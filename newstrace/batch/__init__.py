@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from newstrace.batch.report import BatchReport
 from newstrace.batch.run import ENGINES, run_batch
-from newstrace.batch.spark import INSTALL_HINT, SparkUnavailable, spark_available
+from newstrace.batch.spark import INSTALL_HINT, spark_available
 from newstrace.batch.stories import LoadReport, batch_articles, load_batch
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "INSTALL_HINT",
     "BatchReport",
     "LoadReport",
-    "SparkUnavailable",
     "batch_articles",
     "load_batch",
     "run_batch",

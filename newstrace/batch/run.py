@@ -8,6 +8,7 @@ from pathlib import Path
 from newstrace.batch.local import run_local
 from newstrace.batch.report import BatchReport
 from newstrace.batch.spark import run_spark
+from newstrace.errors import UsageError
 from newstrace.settings import Settings
 
 ENGINES = ("local", "spark")
@@ -23,11 +24,11 @@ def run_batch(
 ) -> BatchReport:
     """Analyse every document of `inputs` into the Parquet tables at `out` (replaced).
 
-    `engine="spark"` raises SparkUnavailable, saying how to install it, without pyspark.
+    `engine="spark"` raises BackendUnavailable, saying how to install it, without pyspark.
     """
     settings = settings or Settings.from_env()
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
     if engine == "spark":
         report = run_spark(inputs, out, master, settings)
     else:

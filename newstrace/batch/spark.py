@@ -23,6 +23,7 @@ from newstrace.batch.documents import Numbered, documents_of_bytes, walk_reads
 from newstrace.batch.report import BatchReport
 from newstrace.batch.schema import TABLES
 from newstrace.batch.worker import analyze_partition
+from newstrace.errors import BackendUnavailable
 from newstrace.model import Failure, Skipped
 from newstrace.settings import Settings
 
@@ -37,10 +38,6 @@ PARTITIONS_PER_CORE = 4
 # Side rows of `_analyze`, counted and not written.
 _SKIPPED = "_skipped"
 _WORKER = "_worker"
-
-
-class SparkUnavailable(Exception):
-    """pyspark is not installed; the message says how to install it."""
 
 
 def spark_available() -> bool:
@@ -63,7 +60,7 @@ def local_spark_settings(master: str) -> dict[str, str]:
 def spark_session(master: str | None, app: str = "newstrace batch") -> Any:
     """A Spark session for `master` (default: the one spark-submit gives, else local[*])."""
     if not spark_available():
-        raise SparkUnavailable(INSTALL_HINT)
+        raise BackendUnavailable(INSTALL_HINT)
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app)
@@ -85,7 +82,7 @@ def spark_session(master: str | None, app: str = "newstrace batch") -> Any:
         return builder.getOrCreate()
     except Exception as error:  # pyspark raises its own kinds when the JVM cannot start
         first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-        raise SparkUnavailable(
+        raise BackendUnavailable(
             f"cannot start Spark ({first}); it needs Java 17 or 21: scripts/spark installs it"
         ) from None
 

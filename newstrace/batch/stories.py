@@ -22,7 +22,7 @@ from newstrace.model import Article, Failure
 from newstrace.store.base import BaseStore
 from newstrace.stories.features import features_of, lead, parse_time
 from newstrace.stories.service import assign_features, assigner_for
-from newstrace.stories.signals import StoryConfig
+from newstrace.stories.similarity import StoryConfig
 
 # Articles whose leads are encoded at once (one encoder call); as `restory` does.
 ENCODE_BATCH = 64

@@ -9,13 +9,17 @@ One module per concern:
                 contradiction
 - `copies`    — the near-copy signal: a version derived from an earlier one it does not cite
 - `versions`  — the comparison document (`newstrace compare STORY`)
-- `summary`   — the story in a few lines, in the reader's language, each line citing versions
+- `story_summary` — the story in a few lines, in the reader's language, each line citing
+                versions
+
+Compare takes a story's members (articles, derivations) and never reads a store nor imports
+`newstrace.stories.service`: `newstrace.facade` finds the members and builds the documents.
 """
 
 from __future__ import annotations
 
 from newstrace.compare.align import align
-from newstrace.compare.summary import story_summary
-from newstrace.compare.versions import compare_story, compare_versions
+from newstrace.compare.story_summary import summarize_comparison
+from newstrace.compare.versions import compare_story, compare_versions, in_time_order
 
-__all__ = ["align", "compare_story", "compare_versions", "story_summary"]
+__all__ = ["align", "compare_story", "compare_versions", "in_time_order", "summarize_comparison"]

@@ -1,7 +1,9 @@
 """Version comparison of a story: which version carries each claim group and how, what each
 version carries alone, where they disagree, and what a rewrite added without a source.
 
-The library behind `newstrace compare STORY` and the story page of the web reader.
+The library behind `newstrace compare STORY` and the story page of the web reader: it takes
+a story's members (its articles and their derivations), never a store; `newstrace.facade`
+finds them.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from newstrace.compare.align import ClaimGroup, ClaimRef, align, figure_label
 from newstrace.compare.conflicts import figure_comparisons, group_conflicts
 from newstrace.compare.copies import uncited_copies
 from newstrace.model import Article
-from newstrace.store.base import BaseStore
+from newstrace.store.base import Derivation
 from newstrace.stories.encoders import Encoder, encoder
 from newstrace.stories.features import parse_time
-from newstrace.stories.service import find_story
 
 # Claim types that name no source: a version carrying such a group alone has padded the
 # story with commentary nobody in particular said.
@@ -151,13 +152,16 @@ def compare_versions(
     }
 
 
-def compare_story(store: BaseStore, story_id: str) -> dict[str, Any]:
-    """The `compare --json` document of a story (id, or an article of it)."""
-    record = find_story(store, story_id)
-    versions = in_time_order(list(store.articles(story=record.id)))
-    derivations = store.derivations(a.id for a in versions)
-    copies = uncited_copies(versions, derivations)
+def compare_story(
+    versions: Sequence[Article],
+    story: str | None,
+    derivations: Sequence[Derivation] = (),
+    model: Encoder | None = None,
+) -> dict[str, Any]:
+    """The `compare --json` document of a story's members: versions oldest first, and the
+    derivations among them (a version copied without citing its source is a signal)."""
+    copies = uncited_copies(versions, list(derivations))
     signals = {
         a.id: [dataclasses.asdict(s) for s in [*a.signals, *copies.get(a.id, [])]] for a in versions
     }
-    return compare_versions(versions, record.id, signals=signals)
+    return compare_versions(versions, story, model, signals=signals)

@@ -7,14 +7,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Self
 
+from newstrace.errors import StoreError as StoreError  # re-exported: the store's errors
 from newstrace.model import Article, Failure
 
 # How many candidates an ambiguous article reference lists.
 MAX_CANDIDATES = 5
-
-
-class StoreError(Exception):
-    """The database cannot be used (unreadable, wrong schema, ambiguous id); one line."""
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,16 @@ One module per concern:
                  numbers, media cited, words, time, an embedding)
 - `encoders`   — the sentence encoders behind the embedding, loaded once, with a hashed
                  model-free fallback
-- `signals`    — how alike an article and a story are, signal by signal, and their blend
+- `similarity` — how alike an article and a story are, signal by signal, and their blend
 - `index`      — the stories of the time window, with an inverted index and a centroid
                  matrix, so assigning one article costs the same at 1k or 100k stored
 - `derive`     — `derives_from` edges: near-copy, rewrite, translation of an earlier article
 - `provenance` — per story, the chains from the origin medium through relays to articles
-- `service`    — the store-backed verbs: assign on ingest, restory, list, one story
+- `service`    — the store-backed verbs: assign on ingest, restory, find a story
 """
 
 from __future__ import annotations
 
-from newstrace.stories.service import assign_story, restory, stories_list, story_document
+from newstrace.stories.service import assign_story, find_story, restory
 
-__all__ = ["assign_story", "restory", "stories_list", "story_document"]
+__all__ = ["assign_story", "find_story", "restory"]

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from newstrace.errors import BackendUnavailable, UsageError
+
 Vectors = npt.NDArray[np.float32]
 
 # BLAS threads of the USE forward pass (applied through threadpoolctl when installed). One:
@@ -124,8 +126,11 @@ def encoder(name: str = "auto") -> Encoder:
     if name == "auto":
         name = next(n for n in ("use", "e5", "hashed") if installed(n))
     if name not in ENCODERS:
-        raise ValueError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
+        raise UsageError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
     if not installed(name):
-        raise ValueError(f"encoder {name!r} needs the package {ENCODERS[name][0]!r} installed")
+        raise BackendUnavailable(
+            f"encoder {name!r} needs the package {ENCODERS[name][0]!r}: pip install it, "
+            "or choose another encoder"
+        )
     built: Encoder = ENCODERS[name][1]()
     return built

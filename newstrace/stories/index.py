@@ -20,7 +20,7 @@ import numpy as np
 
 from newstrace.stories.encoders import Vectors
 from newstrace.stories.features import StoryFeatures
-from newstrace.stories.signals import StoryConfig, blend, idf, share, sparse_dot, tfidf_unit
+from newstrace.stories.similarity import StoryConfig, blend, idf, share, sparse_dot, tfidf_unit
 
 # Per-story caps: counts past these are pruned to the most frequent (a story of 1,000
 # articles keeps its 64 main entities and 300 main words per language).

@@ -1,4 +1,7 @@
-"""Stories over a store: assign an article on ingest, re-cluster from scratch, list, show one.
+"""Stories over a store: assign an article on ingest, re-cluster from scratch, find one.
+
+The story documents (versions, summary, claims, provenance) are built by `newstrace.facade`
+from what this module and `newstrace.compare` give; this module never imports compare.
 
 The index of the time window lives in memory, one per open store, built from the stored
 features of the window's articles the first time an article is assigned (no model and no
@@ -11,15 +14,15 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
+from newstrace.errors import NotFoundError
 from newstrace.model import Article
-from newstrace.store.base import BaseStore, StoreError, StoryMember, StoryRecord
+from newstrace.store.base import BaseStore, StoryMember, StoryRecord
 from newstrace.stories import derive, provenance
 from newstrace.stories.encoders import Encoder, encoder
 from newstrace.stories.features import StoryFeatures, features_of, lead, parse_time
 from newstrace.stories.index import StoryIndex
-from newstrace.stories.signals import StoryConfig
+from newstrace.stories.similarity import StoryConfig
 
 # Articles whose provenance is redrawn when one joins: the story's most recent ones, so the
 # cost of a join stays bounded however large the story grows.
@@ -142,22 +145,6 @@ def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
     return {"articles": len(order), "stories": len(store.stories())}
 
 
-def _story_row(record: StoryRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "title": record.title,
-        "languages": record.languages,
-        "articles": record.articles,
-        "first_seen": record.first_seen,
-        "last_seen": record.last_seen,
-    }
-
-
-def stories_list(store: BaseStore, limit: int | None = None) -> list[dict[str, Any]]:
-    """The `stories --json` document: stories, most recent first."""
-    return [_story_row(r) for r in store.stories(limit=limit)]
-
-
 def find_story(store: BaseStore, ref: str) -> StoryRecord:
     """A story by id, or the story of an article (id, prefix or source)."""
     record = store.get_story(ref.strip())
@@ -165,63 +152,8 @@ def find_story(store: BaseStore, ref: str) -> StoryRecord:
         return record
     article = store.resolve(ref)
     if article.story is None:
-        raise StoreError(f"article {article.id} is in no story yet; run `newstrace restory`")
+        raise NotFoundError(f"article {article.id} is in no story yet; run `newstrace restory`")
     record = store.get_story(article.story)
     if record is None:
-        raise StoreError(f"story {article.story} is not recorded; run `newstrace restory`")
+        raise NotFoundError(f"story {article.story} is not recorded; run `newstrace restory`")
     return record
-
-
-def _by_time(articles: list[Article]) -> list[Article]:
-    """Oldest first: by publication time, undated ones in ingest order after the dated."""
-    undated = [a for a in reversed(articles) if parse_time(a.published) is None]
-    dated = sorted(
-        (a for a in articles if parse_time(a.published) is not None),
-        key=lambda a: parse_time(a.published) or 0.0,
-    )
-    return dated + undated
-
-
-def story_document(store: BaseStore, ref: str) -> dict[str, Any]:
-    """The `story --json` document: versions, languages, timeline, claims and provenance."""
-    record = find_story(store, ref)
-    ordered = _by_time(list(store.articles(story=record.id)))
-    derivations = store.derivations(a.id for a in ordered)
-    sources = {d.article_id: d for d in derivations}
-    # The story summary and the aligned claim groups (imported here: compare builds on stories).
-    from newstrace.compare import compare_versions
-    from newstrace.compare.summary import summarize_comparison
-
-    comparison = compare_versions(ordered, record.id)
-    reader = record.languages[0] if record.languages else None
-    return {
-        **_story_row(record),
-        "articles": [
-            {
-                "id": a.id,
-                "source": a.source,
-                "title": a.title,
-                "outlet": a.outlet,
-                "language": a.language,
-                "published": a.published,
-                "media": a.media,
-                "derives_from": (
-                    {
-                        "id": sources[a.id].source_id,
-                        "kind": sources[a.id].kind,
-                        "score": sources[a.id].score,
-                    }
-                    if a.id in sources
-                    else None
-                ),
-            }
-            for a in ordered
-        ],
-        "size": record.articles,
-        "summary": summarize_comparison(comparison, reader),
-        "claims": comparison["claims"],
-        "provenance": [
-            {"from": e.source, "to": e.target, "kind": e.kind} for e in store.provenance(record.id)
-        ],
-        "chains": provenance.labelled_chains(ordered, derivations),
-    }

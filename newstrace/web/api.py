@@ -12,21 +12,14 @@ import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from newstrace.ingest import ingest_documents
-from newstrace.model import Article, Failure, RawDocument, SummarySentence
-from newstrace.readers import read_url
+from newstrace import facade
+from newstrace.facade import StoryBrief
+from newstrace.model import Article, RawDocument, SummarySentence
 from newstrace.settings import Settings
-from newstrace.web.reader import (
-    LATEST_LIMIT,
-    SUMMARY_SENTENCES,
-    Brief,
-    Reader,
-    StoryBrief,
-    brief,
-)
-from newstrace.web.story import StoryView
+from newstrace.web.reader import LATEST_LIMIT, SUMMARY_SENTENCES, Brief, Reader, brief
 
 # The most sentences a summary may be asked for: beyond this it is no longer a summary.
 MAX_SUMMARY_SENTENCES = 10
@@ -104,7 +97,8 @@ class TimelineOut(BaseModel):
 
 
 class StoryOut(BaseModel):
-    """One story: versions, timeline, provenance, summary and, when available, comparison."""
+    """One story (the document `newstrace story --json` prints): versions, timeline,
+    provenance, the story summary and the comparison of its versions."""
 
     id: str
     title: str | None
@@ -119,59 +113,14 @@ class StoryOut(BaseModel):
     chains: list[list[str]]
     claims: list[dict[str, Any]]
     summary: dict[str, Any] | None = Field(
-        description="the story summary, else the earliest version's (see summary_basis)"
+        description="the story summary (null when the versions could not be compared)"
     )
-    summary_basis: Literal["story", "earliest version"] | None
+    summary_basis: Literal["story"] | None
     compare: dict[str, Any] | None = Field(
-        description="the claims of each version aligned (null when comparison is unavailable)"
+        description="`newstrace compare --json`: the claims of each version aligned "
+        "(null when the versions could not be compared)"
     )
     notes: list[str] = Field(description="why a part of the story is missing, one line each")
-
-
-def story_out(view: StoryView) -> StoryOut:
-    """The JSON twin of the story page."""
-    return StoryOut(
-        id=view.id,
-        title=view.title,
-        languages=view.languages,
-        outlets=view.outlets,
-        size=view.size,
-        first_seen=view.first_seen,
-        last_seen=view.last_seen,
-        articles=[
-            StoryVersionOut(
-                id=v.id,
-                source=v.source,
-                title=v.title,
-                headline=v.headline,
-                language=v.language,
-                outlet=v.outlet,
-                published=v.published,
-                seen=v.seen,
-                media=v.media,
-                derives_from=DerivesFromOut(**v.derives_from) if v.derives_from else None,
-                summary=v.summary,
-            )
-            for v in view.versions
-        ],
-        timeline=[
-            TimelineOut(
-                when=t.when,
-                basis="published" if t.basis == "published" else "ingested",
-                article=t.version.id,
-            )
-            for t in view.timeline
-        ],
-        provenance=[ProvenanceEdgeOut.model_validate(e) for e in view.provenance],
-        chains=view.chains,
-        claims=view.claims,
-        summary=view.summary,
-        summary_basis="story"
-        if view.summary_basis == "story"
-        else ("earliest version" if view.summary_basis else None),
-        compare=view.comparison,
-        notes=view.notes,
-    )
 
 
 class _Described(BaseModel):
@@ -239,9 +188,11 @@ def list_articles(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = LATEST_LIMIT,
     language: Annotated[str | None, Query(max_length=16)] = None,
-) -> list[Brief]:
+) -> JSONResponse:
     """The latest articles, newest published first (the home page's list)."""
-    return _reader(request).latest(limit=limit, language=language)
+    return JSONResponse(
+        [b.to_dict() for b in _reader(request).latest(limit=limit, language=language)]
+    )
 
 
 @router.get("/articles/{id}", response_model=Article, summary="one article")
@@ -265,14 +216,11 @@ def get_summary(
     request: Request,
     id: str,
     sentences: Annotated[int, Query(ge=1, le=MAX_SUMMARY_SENTENCES)] = SUMMARY_SENTENCES,
-) -> SummaryOut:
+) -> JSONResponse:
     """The article's summary, made on request when it was not stored yet."""
     reader = _reader(request)
     article = _found(reader, id)
-    made = reader.summary(article, sentences=sentences)
-    return SummaryOut(
-        article=article.id, language=article.language, sentences=made.sentences, text=made.text
-    )
+    return JSONResponse(reader.summary(article, sentences=sentences).to_dict())
 
 
 @router.get("/search", response_model=list[SearchHitOut], summary="full-text search")
@@ -280,31 +228,25 @@ def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
-) -> list[SearchHitOut]:
+) -> JSONResponse:
     """Articles holding every word of `q`, best first."""
-    hits = _reader(request).search(q, limit=limit)
-    return [
-        SearchHitOut(id=h.id, title=h.title, headline=h.headline, snippet=h.snippet) for h in hits
-    ]
+    return JSONResponse([hit.to_dict() for hit in _reader(request).search(q, limit=limit)])
 
 
 @router.get("/stories", response_model=list[StoryBrief], summary="latest stories")
 def list_stories(
     request: Request, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = LATEST_LIMIT
-) -> list[StoryBrief]:
+) -> JSONResponse:
     """The most recent stories, with their languages, outlets, size and time span."""
-    return _reader(request).stories(limit=limit)
+    return JSONResponse([s.to_dict() for s in _reader(request).stories(limit=limit)])
 
 
 @router.get(
     "/stories/{id}", response_model=StoryOut, response_model_by_alias=True, summary="one story"
 )
-def get_story(request: Request, id: str) -> StoryOut:
+def get_story(request: Request, id: str) -> JSONResponse:
     """A story's versions, timeline, provenance edges, summary and claims comparison."""
-    view = _reader(request).story_view(id)
-    if view is None:
-        raise HTTPException(404, f"no story has id {id!r}; list them at /api/stories")
-    return story_out(view)
+    return JSONResponse(_reader(request).story(id).to_dict())
 
 
 @router.post(
@@ -352,17 +294,7 @@ def post_article(
 
 def _fetched(document: UrlIn, settings: Settings) -> RawDocument:
     """The page at the document's URL, with what the request said of it winning."""
-    found = list(read_url(document.url, settings))
-    pages = [item for item in found if isinstance(item, RawDocument)]
-    if len(pages) > 1:
-        raise HTTPException(
-            422, f"{document.url} is a feed of {len(pages)} items: follow it with newstrace watch"
-        )
-    if not pages:
-        failure = next((item for item in found if isinstance(item, Failure)), None)
-        reason = failure.reason if failure is not None else "no page found"
-        raise HTTPException(422, f"cannot fetch {document.url}: {reason}")
-    page = pages[0]
+    page = facade.fetch_page(document.url, settings)
     return dataclasses.replace(
         page,
         title=document.title or page.title,
@@ -376,7 +308,7 @@ def _fetched(document: UrlIn, settings: Settings) -> RawDocument:
 def _ingest(request: Request, response: Response, raw: RawDocument) -> IngestOut:
     """Analyse and store one document; 201 when new, 200 when it was stored already."""
     reader = _reader(request)
-    report = ingest_documents([raw], reader.store, request.app.state.settings)
+    report = facade.ingest_documents([raw], reader.store, request.app.state.settings)
     if report.failures:
         raise HTTPException(422, f"cannot ingest this document: {report.failures[0].reason}")
     stored = reader.article(report.articles[0].id)

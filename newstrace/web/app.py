@@ -1,15 +1,15 @@
 """The web reader and JSON API: `create_app(store_url, settings)` gives the ASGI app.
 
 One app object holds one store and one `Reader`; views (`views.py`) and the API (`api.py`)
-are thin calls of the reader. Every error is one JSON shape under `/api/` (and for clients
-that do not ask for HTML), an HTML page otherwise; every response carries the security
-headers below.
+are thin calls of the reader, which calls `newstrace.facade`. Every error (an HTTP error, an
+invalid request, a `NewstraceError` of the library, a crash) is one JSON shape under `/api/`
+(and for clients that do not ask for HTML), an HTML page otherwise; every response carries
+the security headers below.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,20 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from newstrace.settings import Settings
-from newstrace.store import Store
-from newstrace.version import __version__
+from newstrace import __version__, facade
+from newstrace.errors import (
+    AnalysisError,
+    BackendUnavailable,
+    NewstraceError,
+    NotFoundError,
+    StoreError,
+    UsageError,
+)
+from newstrace.settings import TOKEN_ENV, Settings
 from newstrace.web import render
 from newstrace.web.reader import Reader
 
 HERE = Path(__file__).resolve().parent
-TOKEN_ENV = "NEWSTRACE_API_TOKEN"
 
 # No inline script or style anywhere: hostile text that slips into a page cannot run.
 CONTENT_SECURITY_POLICY = (
@@ -129,9 +135,20 @@ def _templates() -> Jinja2Templates:
 
 
 def api_token(settings: Settings, explicit: str | None = None) -> str | None:
-    """The token that guards ingest: given, else in settings, else $NEWSTRACE_API_TOKEN."""
-    token = explicit or getattr(settings, "api_token", None) or os.environ.get(TOKEN_ENV)
-    return str(token) if token else None
+    """The token that guards ingest: given, else the settings' `web.api_token` (also read
+    from $NEWSTRACE_API_TOKEN)."""
+    return explicit or settings.web.api_token or None
+
+
+def error_status(error: NewstraceError) -> int:
+    """The HTTP status of a library error: what was asked for, or the server, is at fault."""
+    if isinstance(error, NotFoundError):
+        return 404
+    if isinstance(error, UsageError | AnalysisError):
+        return 422
+    if isinstance(error, StoreError | BackendUnavailable):
+        return 503
+    return 400
 
 
 def create_app(
@@ -145,7 +162,7 @@ def create_app(
     from newstrace.web import api, views
 
     settings = settings or Settings.from_env()
-    store = Store(store_url)
+    store = facade.open_store(store_url)
 
     app = FastAPI(
         title="newstrace",
@@ -171,6 +188,10 @@ def create_app(
             response.headers[name] = value
         return response
 
+    @app.exception_handler(NewstraceError)
+    async def library_error(request: Request, error: NewstraceError) -> Response:
+        return error_response(request, error_status(error), " ".join(str(error).split()))
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
         return error_response(request, 422, _validation_message(error))
@@ -191,4 +212,4 @@ def _validation_message(error: RequestValidationError) -> str:
     return "invalid request: " + "; ".join(problems)
 
 
-__all__ = ["create_app", "error_body"]
+__all__ = ["TOKEN_ENV", "create_app", "error_body"]

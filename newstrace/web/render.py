@@ -11,10 +11,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from newstrace.facade import headline
 from newstrace.model import Article, Claim
-
-# Words shown of an article without a title (the home page, the browser tab).
-UNTITLED_WORDS = 12
 
 CLAIM_TYPE_LABELS = {
     "direct": "direct quote",
@@ -55,13 +53,7 @@ class HitPart:
 
 def title_of(article: Article) -> str:
     """The article's title, or its first words when it has none."""
-    if article.title and article.title.strip():
-        return article.title.strip()
-    words = article.text.split()
-    if not words:
-        return article.source
-    head = " ".join(words[:UNTITLED_WORDS])
-    return head + (" …" if len(words) > UNTITLED_WORDS else "")
+    return headline(article)
 
 
 def claim_label(claim: Claim) -> str:

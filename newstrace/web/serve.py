@@ -7,12 +7,9 @@ import sys
 
 import uvicorn
 
+from newstrace.errors import ServeError
 from newstrace.settings import Settings
 from newstrace.web.app import create_app
-
-
-class ServeError(Exception):
-    """The server cannot start (address in use, bad host); one line for the user."""
 
 
 def bind(host: str, port: int) -> socket.socket:

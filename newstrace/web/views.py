@@ -1,4 +1,5 @@
-"""The reader's HTML pages: home, article, search, story; each a thin call of `Reader`."""
+"""The reader's HTML pages: home, article, search, story; each a thin call of `Reader`
+(which calls `newstrace.facade`)."""
 
 from __future__ import annotations
 
@@ -85,9 +86,7 @@ def search_page(
 @router.get("/stories/{id}")
 def story_page(request: Request, id: str) -> Response:
     """A story: versions side by side, timeline, provenance graph, summary, claims matrix."""
-    view = _reader(request).story_view(id)
-    if view is None:
-        raise HTTPException(404, f"no story has id {id!r}")
+    view = _reader(request).story_view(id)  # NotFoundError: the error page, 404
     return _page(
         request,
         "story.html",

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newstrace.compare.versions import compare_versions, in_time_order
 from newstrace.langdata import LanguageData, for_language
-from newstrace.store.base import BaseStore
-from newstrace.stories.service import find_story
 
 # Claim lines in a summary: "a few lines" (the seed story has 2 shared claims and ~20 told
 # by one version; five lines show the shared ones and the best-sourced of the rest).
@@ -150,11 +147,3 @@ def summarize_comparison(document: dict[str, Any], language: str | None) -> dict
         "claimed": by_status.get("attributed", []),
         "disputed": by_status.get("disputed", []) + by_status.get("denied", []),
     }
-
-
-def story_summary(store: BaseStore, story_id: str, language: str | None = None) -> dict[str, Any]:
-    """The story in a few lines for a reader of `language` (default: the story's first)."""
-    record = find_story(store, story_id)
-    versions = in_time_order(list(store.articles(story=record.id)))
-    document = compare_versions(versions, record.id)
-    return summarize_comparison(document, language or next(iter(record.languages), None))

@@ -1,0 +1,702 @@
+"""newstrace's verbs across articles: what the command line and the web reader call.
+
+Each verb takes an open store (`open_store`) and returns a typed document: a frozen
+dataclass whose `to_dict()` is the JSON that `newstrace … --json` prints and `/api/…` serves
+(docs/interface.md), so the two front ends cannot drift apart. The verbs compose the layers
+below — the store, `newstrace.stories` (which story an article tells) and `newstrace.compare`
+(what each version carries) — which never import each other the other way round.
+
+A reference the user gives that matches nothing raises `NotFoundError`; every failure a user
+can cause is a `NewstraceError` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from newstrace.errors import AnalysisError, NotFoundError, StoreError, UsageError
+from newstrace.ingestion import IngestReport, Progress, ingest, ingest_documents
+from newstrace.model import Article, Failure, RawDocument, Skipped, Summary, SummarySentence
+from newstrace.settings import Settings, database_url
+from newstrace.store import BaseStore, Store
+from newstrace.store.base import StoryRecord
+
+if TYPE_CHECKING:
+    from newstrace.batch import BatchReport, LoadReport
+    from newstrace.fetch import FetchPolicy
+    from newstrace.watch import RoundReport
+
+log = logging.getLogger("newstrace")
+
+# Words shown of an article without a title (lists, the browser tab).
+UNTITLED_WORDS = 12
+# Versions a story document shows and compares: a larger story shows its newest ones (its
+# `size` still counts them all). Comparing takes seconds per few dozen versions.
+MAX_VERSIONS = 100
+# Sentences in the summary a reader gets without a choice (the stored one).
+DEFAULT_SUMMARY_SENTENCES = 3
+
+
+def open_store(url: str | None = None) -> BaseStore:
+    """The store at `url` (a SQLite path or postgresql://…), else $NEWSTRACE_DB, else
+    ./newstrace.db; use it as a context manager."""
+    return Store(database_url(url))
+
+
+def headline(article: Article) -> str:
+    """The article's title, or its first words when it has none."""
+    if article.title and article.title.strip():
+        return article.title.strip()
+    words = article.text.split()
+    if not words:
+        return article.source
+    head = " ".join(words[:UNTITLED_WORDS])
+    return head + (" …" if len(words) > UNTITLED_WORDS else "")
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleBrief:
+    """An article as a list shows it (`list --json`, `/api/articles`)."""
+
+    id: str
+    source: str
+    title: str | None
+    headline: str  # the title, or the first words of the text when there is none
+    language: str | None
+    outlet: str | None
+    published: str | None
+    story: str | None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleBrief:
+        return cls(
+            id=article.id,
+            source=article.source,
+            title=article.title,
+            headline=headline(article),
+            language=article.language,
+            outlet=article.outlet,
+            published=article.published,
+            story=article.story,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    """ "Get a summary" (`summary --json`, `/api/articles/{id}/summary`)."""
+
+    article: str
+    language: str | None
+    sentences: list[SummarySentence]
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result (`search --json`, `/api/search`); hits are marked `[like this]`."""
+
+    id: str
+    title: str | None
+    headline: str
+    snippet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class StoryBrief:
+    """A story as a list shows it (`stories --json`, `/api/stories`)."""
+
+    id: str
+    title: str | None
+    languages: list[str]
+    outlets: list[str]
+    articles: int
+    first_seen: str | None
+    last_seen: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class DerivesFrom:
+    """The earlier article a version copies, rewrites or translates."""
+
+    id: str
+    kind: str
+    score: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class StoryVersion:
+    """One article of a story, with its own summary."""
+
+    id: str
+    source: str
+    title: str | None
+    headline: str
+    language: str | None
+    outlet: str | None
+    published: str | None
+    seen: str | None  # when the story index placed it: published, else ingest time
+    media: list[str]
+    derives_from: DerivesFrom | None
+    summary: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A version at its moment: its publication time, else when it was ingested."""
+
+    when: str
+    basis: str  # "published" or "ingested"
+    article: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ProvenanceLink:
+    """A medium or an article passing the story on: cites, relays, or a derivation kind."""
+
+    source: str
+    target: str
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A story's versions claim by claim (`compare --json`); the claim groups, figures and
+    speakers keep the shape `newstrace.compare` gives them (docs/interface.md)."""
+
+    story: str | None
+    versions: list[str]
+    languages: dict[str, str | None]
+    claims: list[dict[str, Any]]
+    only_in: dict[str, list[str]]
+    padding: dict[str, list[str]]
+    figures: list[dict[str, Any]]
+    speakers: list[dict[str, Any]]
+    signals: dict[str, list[dict[str, Any]]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class StoryDocument:
+    """One story (`story --json`, `/api/stories/{id}`): versions oldest first, timeline,
+    provenance, the story summary and the comparison of its versions."""
+
+    id: str
+    title: str | None
+    languages: list[str]
+    outlets: list[str]
+    size: int
+    first_seen: str | None
+    last_seen: str | None
+    articles: list[StoryVersion]
+    timeline: list[TimelineEntry]
+    provenance: list[ProvenanceLink]
+    chains: list[list[str]]
+    claims: list[dict[str, Any]]  # the comparison's claim groups
+    summary: dict[str, Any] | None  # the story summary; None when it could not be made
+    summary_basis: str | None  # "story" when there is a summary
+    compare: Comparison | None  # None when the versions could not be compared
+    notes: list[str]  # why a part is missing, one line each
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "languages": self.languages,
+            "outlets": self.outlets,
+            "size": self.size,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "articles": [v.to_dict() for v in self.articles],
+            "timeline": [t.to_dict() for t in self.timeline],
+            "provenance": [p.to_dict() for p in self.provenance],
+            "chains": self.chains,
+            "claims": self.claims,
+            "summary": self.summary,
+            "summary_basis": self.summary_basis,
+            "compare": self.compare.to_dict() if self.compare is not None else None,
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    """A document recorded as failed (`failures --json`)."""
+
+    source: str
+    reason: str
+    attempts: int
+    last_attempt: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class RestoryReport:
+    """What `restory` did (`restory --json`)."""
+
+    articles: int
+    stories: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+def analyze_source(
+    source: str, settings: Settings | None = None, stdin: BinaryIO | None = None
+) -> Article:
+    """Analyse the one document in `source` (a file, URL or `-`) without storing it."""
+    from newstrace.pipeline import Context, try_analyze
+    from newstrace.readers import read_sources
+
+    settings = settings or Settings()
+    items = [
+        item
+        for item in read_sources([source], settings, stdin=stdin)
+        if not isinstance(item, Skipped)
+    ]
+    if not items:
+        raise UsageError(f"{source}: no document found; give a text, HTML or JSONL file")
+    if len(items) > 1:
+        raise UsageError(f"{source}: holds {len(items)} documents; analyze takes one (use ingest)")
+    item = items[0]
+    outcome = item if isinstance(item, Failure) else try_analyze(item, Context(settings=settings))
+    if isinstance(outcome, Failure):
+        raise AnalysisError(f"{outcome.source}: {outcome.reason}")
+    return outcome
+
+
+def fetch_page(url: str, settings: Settings | None = None) -> RawDocument:
+    """The one page at `url` (http or https), fetched politely; UsageError for a feed (give it
+    to `watch`) or a page that cannot be fetched, with why."""
+    from newstrace.readers import read_url
+
+    found = list(read_url(url, settings or Settings()))
+    pages = [item for item in found if isinstance(item, RawDocument)]
+    if len(pages) > 1:
+        raise UsageError(f"{url} is a feed of {len(pages)} items: follow it with newstrace watch")
+    if not pages:
+        failure = next((item for item in found if isinstance(item, Failure)), None)
+        reason = failure.reason if failure is not None else "no page found"
+        raise UsageError(f"cannot fetch {url}: {reason}")
+    return pages[0]
+
+
+def articles(
+    store: BaseStore,
+    *,
+    story: str | None = None,
+    language: str | None = None,
+    limit: int | None = None,
+) -> list[ArticleBrief]:
+    """Stored articles, newest published first."""
+    if limit is not None and limit < 1:
+        raise UsageError(f"limit {limit}: give a whole number of at least 1")
+    return [ArticleBrief.of(a) for a in store.articles(story=story, language=language, limit=limit)]
+
+
+def article(store: BaseStore, ref: str) -> Article:
+    """An article by id, unique id prefix, or the source it was ingested from."""
+    return store.resolve(ref)
+
+
+def article_by_id(store: BaseStore, id: str) -> Article | None:
+    """The article with exactly this id, or None."""
+    return store.get(id)
+
+
+def article_count(store: BaseStore) -> int:
+    return store.count()
+
+
+def current_summary(article: Article, sentences: int = DEFAULT_SUMMARY_SENTENCES) -> Summary:
+    """The article's summary of `sentences`: the stored one when the summarizer that made it
+    is this one, else made now (not stored)."""
+    from newstrace.analysis.summary import DEFAULT_SENTENCES, is_current, make_summary
+
+    if sentences == DEFAULT_SENTENCES and is_current(article.summary):
+        assert article.summary is not None
+        return article.summary
+    return make_summary(article, sentences)
+
+
+def article_summary(
+    store: BaseStore, article: Article, sentences: int = DEFAULT_SUMMARY_SENTENCES
+) -> Summary:
+    """The article's summary: the stored one when current, else made now.
+
+    A stored summary made by an older summarizer is made again and saved, so the next reader
+    gets it at once (when the store cannot save it, it is still returned); another length is
+    made on demand and not stored.
+    """
+    if sentences < 1:
+        raise UsageError(f"--sentences {sentences}: give a whole number of at least 1")
+    made = current_summary(article, sentences)
+    if sentences == DEFAULT_SUMMARY_SENTENCES and made is not article.summary:
+        article.summary = made
+        try:
+            store.update(article)
+        except StoreError as error:
+            log.warning("summary of %s not kept: %s", article.id, error)
+    return made
+
+
+def summary(
+    store: BaseStore, ref: str | Article, sentences: int = DEFAULT_SUMMARY_SENTENCES
+) -> SummaryDocument:
+    """ "No time to read? Get a summary" of an article (a reference, or the article)."""
+    found = ref if isinstance(ref, Article) else article(store, ref)
+    made = article_summary(store, found, sentences)
+    return SummaryDocument(found.id, found.language, list(made.sentences), made.text)
+
+
+def export(
+    store: BaseStore,
+    *,
+    story: str | None = None,
+    language: str | None = None,
+    summaries: bool = True,
+) -> Iterator[Article]:
+    """Every stored article (newest first); with `summaries`, each carries a summary of the
+    current summarizer (made now, not stored, when the stored one is older)."""
+    for found in store.articles(story=story, language=language):
+        if summaries:
+            found.summary = current_summary(found)
+        yield found
+
+
+def search(store: BaseStore, query: str, *, limit: int = 20) -> list[SearchHit]:
+    """Full-text search, best first; snippets mark hits `[like this]`."""
+    if limit < 1:
+        raise UsageError(f"limit {limit}: give a whole number of at least 1")
+    # A NUL inside a word ends SQLite's FTS5 query string early ("unterminated string");
+    # no reader means one, so it is a space.
+    query = query.replace("\x00", " ")
+    hits: list[SearchHit] = []
+    for found in store.search(query, limit=limit):
+        title = found.title
+        if not title:
+            stored = store.get(found.id)
+            title = headline(stored) if stored is not None else found.id
+        hits.append(SearchHit(found.id, found.title, title, found.snippet))
+    return hits
+
+
+def failures(store: BaseStore) -> list[FailureRow]:
+    """Documents recorded as failed and not ingested by a later run."""
+    return [FailureRow(r.source, r.reason, r.attempts, r.last_attempt) for r in store.failures()]
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+def _languages(record: StoryRecord) -> list[str]:
+    return [lang for lang in record.languages if lang and lang != "?"]
+
+
+def _outlets(store: BaseStore, story: str) -> list[str]:
+    """The outlets of a story's stored articles (its newest MAX_VERSIONS)."""
+    return sorted({a.outlet for a in store.articles(story=story, limit=MAX_VERSIONS) if a.outlet})
+
+
+def _story_brief(store: BaseStore, record: StoryRecord) -> StoryBrief:
+    return StoryBrief(
+        id=record.id,
+        title=record.title,
+        languages=_languages(record),
+        outlets=_outlets(store, record.id),
+        articles=record.articles,
+        first_seen=record.first_seen,
+        last_seen=record.last_seen,
+    )
+
+
+def stories(store: BaseStore, *, limit: int | None = None) -> list[StoryBrief]:
+    """Stories, most recent first, with their languages, outlets, size and time span."""
+    if limit is not None and limit < 1:
+        raise UsageError(f"limit {limit}: give a whole number of at least 1")
+    return [_story_brief(store, record) for record in store.stories(limit=limit)]
+
+
+def story_brief(store: BaseStore, id: str) -> StoryBrief | None:
+    """The recorded story with this exact id, as a list shows it; None when not recorded."""
+    record = store.get_story(id)
+    return _story_brief(store, record) if record is not None else None
+
+
+def _members(
+    store: BaseStore, ref: str, by_article: bool
+) -> tuple[str, StoryRecord | None, list[Article]]:
+    """The story a reference names, its record when there is one, and its articles (newest
+    MAX_VERSIONS) oldest first. `ref` is a story id, or with `by_article` an article
+    reference (meaning its story)."""
+    from newstrace.compare import in_time_order
+    from newstrace.stories import find_story
+
+    ref = ref.strip()
+    record = store.get_story(ref)
+    found = list(store.articles(story=ref, limit=MAX_VERSIONS)) if record is None else []
+    if record is None and found:
+        return ref, None, in_time_order(found)  # known from its articles' story ids only
+    if record is None and not by_article:
+        raise NotFoundError(f"no story has id {ref!r}; list them with `newstrace stories`")
+    if record is None:
+        record = find_story(store, ref)
+    found = list(store.articles(story=record.id, limit=MAX_VERSIONS))
+    return record.id, record, in_time_order(found)
+
+
+def _iso(seconds: float | None) -> str | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+def _comparison(document: dict[str, Any]) -> Comparison:
+    names = {f.name for f in dataclasses.fields(Comparison)}
+    return Comparison(**{k: v for k, v in document.items() if k in names})
+
+
+def compare(store: BaseStore, ref: str, *, by_article: bool = True) -> Comparison:
+    """A story's versions claim by claim: shared, alone, in conflict, padded. `ref` is a
+    story id or (with `by_article`) an article reference, meaning its story."""
+    from newstrace.compare import compare_story
+
+    story_id, _, versions = _members(store, ref, by_article)
+    derivations = store.derivations(a.id for a in versions)
+    return _comparison(compare_story(versions, story_id, derivations))
+
+
+def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocument:
+    """One story: its versions oldest first, timeline, provenance, summary and comparison.
+    `ref` is a story id or (with `by_article`) an article reference, meaning its story.
+
+    A part that cannot be made (the comparison, the story summary) leaves a one-line note
+    and the rest of the document stands.
+    """
+    from newstrace.compare import compare_story, summarize_comparison
+    from newstrace.stories.features import parse_time
+    from newstrace.stories.provenance import labelled_chains
+
+    story_id, record, versions = _members(store, ref, by_article)
+    derivations = store.derivations(a.id for a in versions)
+    sources = {d.article_id: d for d in derivations}
+    published = [a.published for a in versions if a.published]
+    first_seen = record.first_seen if record is not None else min(published, default=None)
+    last_seen = record.last_seen if record is not None else max(published, default=None)
+    since = parse_time(first_seen)
+    ids = {a.id for a in versions}
+    seen = (
+        {m.article_id: m.seen for m in store.story_members_since(since - 1) if m.article_id in ids}
+        if since is not None
+        else {}
+    )
+    rows = [
+        StoryVersion(
+            id=a.id,
+            source=a.source,
+            title=a.title,
+            headline=headline(a),
+            language=a.language,
+            outlet=a.outlet,
+            published=a.published,
+            seen=_iso(seen.get(a.id)),
+            media=list(a.media),
+            derives_from=(
+                DerivesFrom(sources[a.id].source_id, sources[a.id].kind, sources[a.id].score)
+                if a.id in sources
+                else None
+            ),
+            summary=article_summary(store, a).text or None,
+        )
+        for a in versions
+    ]
+    timeline = sorted(
+        (
+            TimelineEntry(
+                v.published or v.seen or "", "published" if v.published else "ingested", v.id
+            )
+            for v in rows
+            if v.published or v.seen
+        ),
+        key=lambda entry: parse_time(entry.when) or 0.0,
+    )
+    languages = (
+        _languages(record)
+        if record is not None
+        else sorted({a.language for a in versions if a.language})
+    )
+    notes: list[str] = []
+    comparison: Comparison | None = None
+    story_summary: dict[str, Any] | None = None
+    try:
+        document = compare_story(versions, story_id, derivations)
+        comparison = _comparison(document)
+        story_summary = summarize_comparison(document, next(iter(languages), None))
+    except Exception as error:  # one part fails, the document still stands
+        log.warning("comparison of story %s failed: %s", story_id, error)
+        log.debug("comparison of story %s failed", story_id, exc_info=True)
+        notes.append(f"the versions could not be compared: {error}")
+    return StoryDocument(
+        id=story_id,
+        title=record.title if record is not None else None,
+        languages=languages,
+        outlets=sorted({a.outlet for a in versions if a.outlet}),
+        size=record.articles if record is not None else len(versions),
+        first_seen=first_seen,
+        last_seen=last_seen,
+        articles=rows,
+        timeline=timeline,
+        provenance=[ProvenanceLink(e.source, e.target, e.kind) for e in store.provenance(story_id)],
+        chains=labelled_chains(versions, derivations),
+        claims=comparison.claims if comparison is not None else [],
+        summary=story_summary,
+        summary_basis="story" if story_summary is not None else None,
+        compare=comparison,
+        notes=notes,
+    )
+
+
+def restory(store: BaseStore) -> RestoryReport:
+    """Forget the stories and assign every stored article again (after settings change)."""
+    from newstrace.stories import restory as assign_again
+
+    counts = assign_again(store)
+    return RestoryReport(counts["articles"], counts["stories"])
+
+
+# --- feeds, batches, the reader ----------------------------------------------------------------
+
+
+def watch(
+    sources: Sequence[str],
+    store: BaseStore,
+    settings: Settings,
+    *,
+    every: str,
+    once: bool,
+    delay: float,
+    on_round: Callable[[RoundReport], None],
+) -> None:
+    """Poll feeds politely and store each new item's article, round after round."""
+    from newstrace.fetch import Fetcher, FetchPolicy
+    from newstrace.watch import parse_interval
+    from newstrace.watch import watch as poll
+
+    if delay < 0:
+        raise UsageError(f"--delay {delay:g}: give seconds, 0 or more")
+    interval = parse_interval(every)
+    policy: FetchPolicy = FetchPolicy(host_delay=delay)
+    with Fetcher(settings, policy) as web:
+        poll(sources, store, web, settings, every=interval, once=once, on_round=on_round)
+
+
+def batch(
+    inputs: Sequence[str],
+    out: str,
+    engine: str = "local",
+    master: str | None = None,
+    workers: int | None = None,
+) -> BatchReport:
+    """Analyse many files into Parquet under `out` (a process pool, or Spark)."""
+    from newstrace.batch import run_batch
+
+    return run_batch(inputs, out, engine, master, workers)
+
+
+def load_batch(out: str, store: BaseStore) -> LoadReport:
+    """Load a batch's Parquet output into the store, stories assigned in time order."""
+    from pathlib import Path
+
+    from newstrace.batch import load_batch as load
+
+    if not Path(out, "articles").is_dir():
+        raise UsageError(f"{out}: no batch output here (no articles/ folder)")
+    return load(out, store)
+
+
+def sample_corpus() -> list[str]:
+    """The bundled sample corpus, as sources for `ingest`."""
+    from newstrace.demo import sample_corpus_sources
+
+    return sample_corpus_sources()
+
+
+__all__ = [
+    "ArticleBrief",
+    "BaseStore",
+    "Comparison",
+    "DerivesFrom",
+    "FailureRow",
+    "IngestReport",
+    "Progress",
+    "ProvenanceLink",
+    "RawDocument",
+    "RestoryReport",
+    "SearchHit",
+    "StoryBrief",
+    "StoryDocument",
+    "StoryVersion",
+    "SummaryDocument",
+    "TimelineEntry",
+    "analyze_source",
+    "article",
+    "article_by_id",
+    "article_count",
+    "article_summary",
+    "articles",
+    "batch",
+    "compare",
+    "current_summary",
+    "export",
+    "failures",
+    "fetch_page",
+    "headline",
+    "ingest",
+    "ingest_documents",
+    "load_batch",
+    "open_store",
+    "restory",
+    "sample_corpus",
+    "search",
+    "stories",
+    "story",
+    "story_brief",
+    "summary",
+    "watch",
+]
