@@ -82,7 +82,9 @@ def test_a_feed_ingests_into_articles_with_the_feed_titles_and_dates(
     assert (report.ingested, report.failed) == (3, 0)
     villach = articles[server.url("/articles/villach.html")]
     assert villach.title == "Villach: news of the day" and villach.outlet == "Kärntner Nachrichten"
-    assert villach.published == "2025-06-03T06:30:00+00:00"
+    # stored as UTC ISO 8601, with the form the reader passed on kept beside it
+    assert villach.published == "2025-06-03T06:30:00Z"
+    assert villach.published_raw == "2025-06-03T06:30:00+00:00"
 
 
 @pytest.mark.parametrize(
