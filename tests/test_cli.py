@@ -180,6 +180,30 @@ def test_a_file_that_is_not_a_database_is_a_one_line_error(
     assert err.startswith("newstrace: ") and err.count("\n") == 1
 
 
+def test_a_db_in_a_missing_directory_is_refused_and_nothing_is_created(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "nonexistent" / "dir" / "x.db"
+    code, out, err = run(capsys, "--db", str(path), "list")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"newstrace: {path}: no such directory {path.parent}; create it")
+    assert err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_a_database_is_left_byte_for_byte(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    notes = tmp_path / "empty.txt"
+    notes.write_bytes(b"remember the milk\n")
+    code, _, err = run(
+        capsys, "--db", str(notes), "ingest", str(SEEDS / "002_675ba3ab04b08978.txt")
+    )
+    assert code == 1 and "not a newstrace database" in err and err.count("\n") == 1
+    assert notes.read_bytes() == b"remember the milk\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["empty.txt"]
+
+
 def test_newstrace_db_environment_variable_chooses_the_database(tmp_path: Path) -> None:
     env = dict(os.environ, NEWSTRACE_DB=str(tmp_path / "env.db"))
     done = subprocess.run(

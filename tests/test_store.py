@@ -18,6 +18,7 @@ import pytest
 from conftest import DEV, SEEDS
 from pg import PostgresServer, ServerUnavailable, free_port, start_server
 
+from newstrace import errors
 from newstrace.analysis.extract import extract
 from newstrace.model import (
     Article,
@@ -33,10 +34,9 @@ from newstrace.model import (
     SummarySentence,
 )
 from newstrace.pipeline import Pipeline
-from newstrace.store import Store, StoreError
-from newstrace.store.base import SeenItem
+from newstrace.store import NotFoundError, Store, StoreError
+from newstrace.store.base import ProvenanceEdge, SeenItem, StoryMember
 from newstrace.store.migrations import migrations
-from newstrace.store.pg_migrations import migrations as pg_migrations
 from newstrace.store.postgres import PostgresStore, ts_query
 from newstrace.store.sqlite import SQLiteStore, fts_query
 
@@ -162,6 +162,10 @@ def postgres_url(postgres: PostgresServer) -> Iterator[str]:
     postgres.drop_database(name)
 
 
+def dialect(url: str) -> str:
+    return "postgres" if url.startswith("postgresql://") else "sqlite"
+
+
 def open_store(url: str) -> AnyStore:
     opened = Store(url)
     assert isinstance(opened, SQLiteStore | PostgresStore)
@@ -283,7 +287,7 @@ def test_huge_article_of_distinct_words_is_stored_whole_and_found_by_its_opening
 
 
 def test_update_of_an_unknown_id_is_a_store_error(store: AnyStore) -> None:
-    with pytest.raises(StoreError, match="add it before updating"):
+    with pytest.raises(NotFoundError, match="add it before updating"):
         store.update(read_article(ENGLISH_SEED))
     assert store.count() == 0
 
@@ -341,7 +345,7 @@ def test_failures_are_listed_oldest_first(store: AnyStore) -> None:
 
 
 def test_migrations_are_recorded_and_reopening_applies_nothing(database: str) -> None:
-    known = pg_migrations() if database.startswith("postgresql://") else migrations()
+    known = migrations(dialect(database))
     open_store(database).close()
     first = raw_rows(database, "SELECT version, applied_at FROM schema_migrations ORDER BY 1")
     with open_store(database) as store:
@@ -359,11 +363,14 @@ def test_file_store_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
-def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
+def test_a_missing_directory_is_refused_and_not_created(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "news.db"
-    with SQLiteStore(path) as store:
-        store.add(read_article(FRENCH_SEED))
-    assert path.is_file()
+    with pytest.raises(StoreError) as caught:
+        Store(str(path))
+    assert str(caught.value) == (
+        f"{path}: no such directory {path.parent}; create it first, or pass another --db"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_database_newer_than_the_code_asks_to_upgrade(database: str) -> None:
@@ -400,6 +407,123 @@ def test_sqlite_database_of_another_program_is_refused_untouched(tmp_path: Path)
 def test_a_directory_as_database_gives_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="pass another --db"):
         SQLiteStore(tmp_path)
+
+
+def test_store_errors_are_the_one_newstrace_error_family() -> None:
+    assert StoreError is errors.StoreError and NotFoundError is errors.NotFoundError
+    assert issubclass(StoreError, errors.NewstraceError)
+    from newstrace.store.base import StoreError as from_base
+
+    assert from_base is errors.StoreError
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"shopping list\n" * 100,
+        b"x",
+        b"SQLite format 2\x00" + bytes(200),
+        "caf\u00e9 \u2014 not a database".encode(),
+    ],
+    ids=["text", "one-byte", "other-header", "utf-8"],
+)
+def test_a_file_that_is_not_sqlite_is_refused_by_name_and_left_byte_for_byte(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as caught:
+        Store(str(path))
+    assert str(caught.value) == (
+        f"{path}: not a newstrace database (not a SQLite file); pass another --db"
+    )
+    assert files_of(tmp_path) == {"notes.db": content}
+
+
+def test_a_sqlite_database_of_another_program_is_left_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE invoices (number INTEGER)")
+        db.execute("INSERT INTO invoices VALUES (42)")
+    db.close()
+    before = files_of(tmp_path)
+    with pytest.raises(StoreError) as caught:
+        Store(str(path))
+    assert str(caught.value) == (
+        f"{path}: not a newstrace database (it holds other tables: invoices); pass another --db"
+    )
+    assert files_of(tmp_path) == before  # not switched to WAL, no -wal or -shm beside it
+
+
+def test_an_empty_file_of_zero_bytes_becomes_a_newstrace_database(tmp_path: Path) -> None:
+    path = tmp_path / "made-by-mktemp"
+    path.touch()
+    article = read_article(FRENCH_SEED)
+    with Store(str(path)) as store:
+        store.add(article)
+    with Store(str(path)) as reopened:
+        assert reopened.get(article.id) == article
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_a_damaged_database_file_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    with Store(str(path)) as store:
+        for article in ecb_articles(30):
+            store.add(article)
+    data = bytearray(path.read_bytes())
+    page = 4096  # SQLite's default page size: page 1 (the schema) stays readable
+    assert len(data) > 4 * page
+    data[page:] = bytes(0xA5 for _ in range(len(data) - page))
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as caught, Store(str(path)) as damaged:
+        list(damaged.articles())
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    assert message.endswith("restore it from a backup, or pass another --db")
+
+
+def test_a_header_only_sqlite_file_is_refused_in_one_line_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "truncated.db"
+    content = b"SQLite format 3\x00" + bytes(range(256)) * 8
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as caught:
+        Store(str(path))
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(f"{path}: ")
+    assert files_of(tmp_path) == {"truncated.db": content}
+
+
+def test_every_driver_error_is_a_one_line_store_error_naming_the_database(
+    database: str,
+) -> None:
+    with open_store(database) as store:
+        store.add(read_article(FRENCH_SEED))
+        raw_rows(database, "DROP TABLE articles" + (" CASCADE" if "postgresql" in database else ""))
+        for call in (store.count, lambda: list(store.articles()), lambda: store.get("x" * 16)):
+            with pytest.raises(StoreError) as caught:
+                call()
+            message = str(caught.value)
+            assert "\n" not in message and "articles" in message
+            assert message.startswith(store.url + ": ")
+            assert isinstance(caught.value.__cause__, sqlite3.Error | psycopg.Error)
+
+
+def test_a_failed_write_is_rolled_back_whole_and_the_store_goes_on(store: AnyStore) -> None:
+    kept = [ProvenanceEdge("TASS", "a", "cites")]
+    store.save_provenance("s", kept)
+    broken = [ProvenanceEdge("Reuters", "b", "relays"), ProvenanceEdge("b", None, "copy")]  # type: ignore[arg-type]
+    with pytest.raises(StoreError) as caught:
+        store.save_provenance("s", broken)
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(store.url + ": ")
+    assert store.provenance("s") == kept
+    article = read_article(ENGLISH_SEED)
+    assert store.add(article) == "ingested"
+    assert store.get(article.id) == article
 
 
 # -- search ------------------------------------------------------------------------------
@@ -506,7 +630,7 @@ def test_resolve_by_id_prefix_source_url_and_file_name(store: AnyStore) -> None:
 def test_resolve_ambiguous_prefix_lists_the_candidates(store: AnyStore) -> None:
     for n in range(7):
         store.add(hand_article(f"abcd{n:012d}", f"batch/{n}.txt"))
-    with pytest.raises(StoreError, match="matches several articles") as caught:
+    with pytest.raises(NotFoundError, match="matches several articles") as caught:
         store.resolve("abcd")
     message = str(caught.value)
     assert message.count("batch/") == 5
@@ -527,7 +651,7 @@ def test_resolve_same_file_name_in_two_folders_is_ambiguous(store: AnyStore) -> 
 def test_resolve_unknown_or_too_short_says_what_to_try(store: AnyStore) -> None:
     store.add(hand_article("abcdef0000000000", "a.txt"))
     for ref in ["abc", "zzzz", "b.txt", ""]:
-        with pytest.raises(StoreError, match=r"no article matches .*newstrace list"):
+        with pytest.raises(NotFoundError, match=r"no article matches .*newstrace list"):
             store.resolve(ref)
 
 
@@ -562,6 +686,73 @@ def test_articles_filter_by_story_and_language(store: AnyStore) -> None:
     assert list(store.articles(story="none")) == []
 
 
+# -- one behaviour on every backend -------------------------------------------------------
+
+
+def test_the_url_index_exists_on_both_backends(database: str) -> None:
+    open_store(database).close()
+    if dialect(database) == "postgres":
+        sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_url'"
+    else:
+        sql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'articles_url'"
+    (definition,) = raw_rows(database, sql)[0]
+    assert "articles" in definition and "(url)" in definition
+
+
+def test_a_database_from_before_the_fourth_migration_is_brought_up_to_date(
+    database: str,
+) -> None:
+    article = read_article(FRENCH_SEED, url="https://example.org/rogov")
+    with open_store(database) as store:
+        store.add(article)
+        store.save_story_member(StoryMember("m1", "s", 5.0, None, "{}"))
+    # Back to what version 3 left: SQLite without the url index, PostgreSQL without seq.
+    if dialect(database) == "postgres":
+        raw_rows(database, "ALTER TABLE story_members DROP COLUMN seq")
+    else:
+        raw_rows(database, "DROP INDEX articles_url")
+    raw_rows(database, "DELETE FROM schema_migrations WHERE version = 4")
+    with open_store(database) as store:
+        assert store.schema_version() == 4
+        assert store.resolve("https://example.org/rogov").id == article.id
+        store.save_story_member(StoryMember("m0", "s", 5.0, None, "{}"))
+        assert [m.article_id for m in store.story_members_since(0)] == ["m1", "m0"]
+
+
+def test_story_members_seen_together_come_back_in_the_order_they_joined(
+    store: AnyStore,
+) -> None:
+    joined = ["f3", "a9", "c1", "b7", "e2"]  # neither sorted nor reversed
+    for number, article_id in enumerate(joined):
+        store.save_story_member(StoryMember(article_id, "s", 100.0 + number // 3, None, "{}"))
+    # A member re-saved (restory of one article) keeps its place.
+    store.save_story_member(StoryMember("a9", "t", 100.0, 0.5, "{}"))
+    window = [(m.article_id, m.seen) for m in store.story_members_since(0)]
+    assert window == [("f3", 100.0), ("a9", 100.0), ("c1", 100.0), ("b7", 101.0), ("e2", 101.0)]
+
+
+def test_the_story_window_is_streamed_and_the_store_writes_meanwhile(store: AnyStore) -> None:
+    for number in range(450):  # more than two chunks
+        store.save_story_member(StoryMember(f"m{number:04d}", "s", float(number), None, "{}"))
+    members = store.story_members_since(0)
+    assert isinstance(members, Iterator)
+    first = next(members)
+    store.save_story_member(StoryMember("late", "s", 1e9, None, "{}"))
+    rest = list(members)
+    assert [first.article_id, *(m.article_id for m in rest[:2])] == ["m0000", "m0001", "m0002"]
+    assert len(rest) in (449, 450)  # the late member may or may not be seen; no error either way
+    assert [m.article_id for m in store.story_members_since(1e9)] == ["late"]
+
+
+def test_articles_can_be_updated_while_they_are_being_listed(store: AnyStore) -> None:
+    for article in ecb_articles(5):
+        store.add(article)
+    for article in store.articles():
+        article.story = "story-ecb"
+        store.update(article)
+    assert len(list(store.articles(story="story-ecb"))) == 5
+
+
 # -- several processes -------------------------------------------------------------------
 
 
@@ -582,7 +773,7 @@ def test_four_processes_adding_overlapping_sets_lose_and_duplicate_nothing(
     # the workers create the file, migrate it and write it at the same moment.
     shares = [articles[20 * w : 20 * w + 40] for w in range(4)]
     postgres = database.startswith("postgresql://")
-    path = database if postgres else str(tmp_path / "shared" / "news.db")
+    path = database if postgres else str(tmp_path / "news.db")
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(len(shares)), spawn.Queue()
     workers = [
@@ -602,7 +793,7 @@ def test_four_processes_adding_overlapping_sets_lose_and_duplicate_nothing(
         stored = {a.id: a for a in store.articles()}
         assert sorted(store.sources()) == sorted({a.source for a in articles})
     assert all(stored[a.id] == a for a in articles)
-    known = pg_migrations() if postgres else migrations()
+    known = migrations(dialect(path))
     versions = sorted(row[0] for row in raw_rows(path, "SELECT version FROM schema_migrations"))
     assert versions == [m.version for m in known]
     seqs = [row[0] for row in raw_rows(path, "SELECT seq FROM articles ORDER BY seq")]
@@ -681,16 +872,6 @@ def test_postgres_search_folds_accents_with_unaccent_through_the_gin_index(
             "WHERE search @@ to_tsquery('newstrace_search', 'etats')"
         ).fetchall()
     assert any("articles_search" in line for (line,) in plan)
-
-
-def test_articles_can_be_updated_while_they_are_being_listed(postgres_url: str) -> None:
-    with Store(postgres_url) as store:
-        for article in ecb_articles(5):
-            store.add(article)
-        for article in store.articles():
-            article.story = "story-ecb"
-            store.update(article)
-        assert len(list(store.articles(story="story-ecb"))) == 5
 
 
 def test_postgres_query_quotes_every_word_and_keeps_the_same_words_as_sqlite() -> None:
@@ -782,7 +963,7 @@ def test_four_watchers_marking_overlapping_items_record_each_exactly_once(
     shares = [PAGE_LINKS[30 * w : 30 * w + 60] for w in range(4)]
     unique = {link for share in shares for link in share}
     postgres = database.startswith("postgresql://")
-    path = database if postgres else str(tmp_path / "shared" / "news.db")
+    path = database if postgres else str(tmp_path / "news.db")
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(len(shares)), spawn.Queue()
     workers = [

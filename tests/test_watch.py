@@ -234,7 +234,7 @@ _database_numbers = itertools.count(1)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database several watchers share: a SQLite file, or a new PostgreSQL database."""
     if request.param == "sqlite-file":
-        yield str(tmp_path / "shared" / "news.db")
+        yield str(tmp_path / "news.db")
         return
     server: PostgresServer = request.getfixturevalue("postgres")
     name = f"newstrace_watch_{next(_database_numbers)}"

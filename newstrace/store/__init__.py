@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newstrace.store.base import BaseStore, FailureRecord, SearchHit, StoreError
+from newstrace.store.base import BaseStore, FailureRecord, NotFoundError, SearchHit, StoreError
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -28,4 +28,4 @@ def Store(url: str | None = None, *, memory: bool = False) -> BaseStore:
     return SQLiteStore(url)
 
 
-__all__ = ["BaseStore", "FailureRecord", "SearchHit", "Store", "StoreError"]
+__all__ = ["BaseStore", "FailureRecord", "NotFoundError", "SearchHit", "Store", "StoreError"]

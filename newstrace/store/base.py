@@ -7,11 +7,28 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Self
 
-from newstrace.errors import StoreError as StoreError  # re-exported: the store's errors
+from newstrace.errors import NotFoundError, StoreError
 from newstrace.model import Article, Failure
 
 # How many candidates an ambiguous article reference lists.
 MAX_CANDIDATES = 5
+
+
+__all__ = [
+    "AddResult",
+    "BaseStore",
+    "Derivation",
+    "FailureRecord",
+    "FeedState",
+    "NotFoundError",
+    "ProvenanceEdge",
+    "SearchHit",
+    "SeenItem",
+    "StoreError",
+    "StoryMember",
+    "StoryRecord",
+    "Validators",
+]
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,7 @@ class BaseStore(ABC):
     def update(self, article: Article) -> None:
         """Replace what is stored for an existing id (later stages: summary, story).
 
-        Raises StoreError when no article has that id.
+        Raises NotFoundError when no article has that id.
         """
 
     @abstractmethod
@@ -93,15 +110,15 @@ class BaseStore(ABC):
     def resolve(self, ref: str) -> Article:
         """An article by id, unique id prefix, or source (path, file name or URL).
 
-        Raises StoreError when nothing or more than one article matches.
+        Raises NotFoundError when nothing or more than one article matches.
         """
 
     def _only_match(self, ref: str, rows: Sequence[tuple[str, str]]) -> Article | None:
-        """The article when one (id, source) row matched `ref`; StoreError when several did."""
+        """The article when one (id, source) row matched `ref`; NotFoundError when several did."""
         if len(rows) > 1:
             listed = ", ".join(f"{id} ({source})" for id, source in rows[:MAX_CANDIDATES])
             more = " …" if len(rows) > MAX_CANDIDATES else ""
-            raise StoreError(
+            raise NotFoundError(
                 f"{ref!r} matches several articles: {listed}{more}; give more of the id"
             )
         return self.get(rows[0][0]) if rows else None
@@ -165,7 +182,8 @@ class BaseStore(ABC):
 
     @abstractmethod
     def story_members_since(self, seen: float) -> Iterator[StoryMember]:
-        """Members seen at or after `seen` (seconds since 1970), oldest first: the window."""
+        """Members seen at or after `seen` (seconds since 1970): the window, streamed oldest
+        first, members seen at the same moment in the order they joined."""
 
     @abstractmethod
     def save_story(self, record: StoryRecord) -> None:

@@ -1,8 +1,11 @@
-"""Numbered schema migrations of the SQLite store, one module each (`m0001_articles.py`, …).
+"""Numbered schema migrations of both SQL stores, one module each (`m0001_articles.py`, …).
 
-A migration is a module named `m<NNNN>_<what>.py` holding one `SQL` script; its number is
-its version, recorded in `schema_migrations` once applied. Adding a schema change is adding
-the next file, never editing an applied one.
+A migration is a module named `m<NNNN>_<what>.py`; its number is its version, recorded in
+`schema_migrations` once applied. Adding a schema change is adding the next file, never
+editing an applied one. A module holds either one `SQL` script for both dialects, in which
+`{timestamp}` and `{real}` stand for the column types that differ (see `TYPES`), or a
+`SQLITE` and a `POSTGRES` script where the DDL truly differs (FTS5 against tsvector).
+The runner is `SQLStore._migrate` (store/sql.py).
 """
 
 from __future__ import annotations
@@ -10,10 +13,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 _NAME = re.compile(r"m(\d{4})_\w+")
+
+DIALECTS = ("sqlite", "postgres")
+
+# The column types that differ: SQLite keeps times as ISO 8601 text (UTC) and has one REAL.
+TYPES = {
+    "sqlite": {"timestamp": "TEXT", "real": "REAL"},
+    "postgres": {"timestamp": "TIMESTAMPTZ", "real": "DOUBLE PRECISION"},
+}
 
 
 @dataclass(frozen=True)
@@ -25,25 +35,29 @@ class Migration:
     sql: str
 
 
-def migrations() -> list[Migration]:
-    """Every migration of this package, in version order (numbers must be 1, 2, 3 …)."""
-    return collect(__name__, __path__)
-
-
-def collect(package: str, path: Iterable[str]) -> list[Migration]:
-    """Every `m<NNNN>_<what>` module of a migrations package, in version order (1, 2, 3 …)."""
+def migrations(dialect: str) -> list[Migration]:
+    """Every migration of `dialect` ("sqlite" or "postgres"), in version order (1, 2, 3 …)."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; known: {', '.join(DIALECTS)}")
     found: list[Migration] = []
-    for module in pkgutil.iter_modules(path):
+    for module in pkgutil.iter_modules(__path__):
         match = _NAME.fullmatch(module.name)
         if match is None:
             continue
-        loaded = importlib.import_module(f"{package}.{module.name}")
-        sql = getattr(loaded, "SQL", None)
-        if not isinstance(sql, str):
-            raise RuntimeError(f"migration {module.name} has no SQL string")
-        found.append(Migration(version=int(match.group(1)), name=module.name, sql=sql))
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        found.append(Migration(int(match.group(1)), module.name, _script(loaded, dialect)))
     found.sort(key=lambda m: m.version)
-    expected = list(range(1, len(found) + 1))
-    if [m.version for m in found] != expected:
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
         raise RuntimeError(f"migration numbers {[m.version for m in found]} are not 1..n")
     return found
+
+
+def _script(module: object, dialect: str) -> str:
+    """The module's script for `dialect`: its own, or the shared one with the types filled in."""
+    own = getattr(module, dialect.upper(), None)
+    if isinstance(own, str):
+        return own
+    shared = getattr(module, "SQL", None)
+    if isinstance(shared, str):
+        return shared.format(**TYPES[dialect])
+    raise RuntimeError(f"migration {module!r} has neither SQL nor {dialect.upper()} as a string")

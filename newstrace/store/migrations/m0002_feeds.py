@@ -5,7 +5,7 @@ CREATE TABLE feeds (
     url           TEXT PRIMARY KEY,
     etag          TEXT,                    -- as the feed last answered it; NULL when none
     last_modified TEXT,                    -- the Last-Modified header as sent, not parsed
-    last_polled   TEXT NOT NULL,           -- ISO 8601, UTC
+    last_polled   {timestamp} NOT NULL,    -- UTC
     last_status   TEXT NOT NULL            -- changed, unchanged, or failed: <reason>
 );
 
@@ -14,7 +14,7 @@ CREATE TABLE feeds (
 CREATE TABLE seen_items (
     link       TEXT PRIMARY KEY,           -- the item's link, or <feed>#<title> without one
     feed       TEXT,                       -- NULL when carried over from a state file
-    first_seen TEXT NOT NULL,              -- ISO 8601, UTC
+    first_seen {timestamp} NOT NULL,       -- UTC
     outcome    TEXT NOT NULL               -- ingested, duplicate, failed, or imported
 );
 

@@ -18,8 +18,8 @@ CREATE INDEX stories_recent ON stories (last_seen DESC);
 CREATE TABLE story_members (
     article_id TEXT PRIMARY KEY,
     story      TEXT NOT NULL,
-    seen       REAL,                       -- seconds since 1970: published, else assigned
-    score      REAL,                       -- margin over the join threshold; NULL: started it
+    seen       {real},                     -- seconds since 1970: published, else assigned
+    score      {real},                     -- margin over the join threshold; NULL: started it
     features   TEXT NOT NULL               -- StoryFeatures.to_json()
 );
 
@@ -30,7 +30,7 @@ CREATE TABLE derives_from (
     article_id TEXT NOT NULL,              -- the later article
     source_id  TEXT NOT NULL,              -- the earlier article it copies, rewrites or translates
     kind       TEXT NOT NULL,              -- copy | rewrite | translation
-    score      REAL NOT NULL,
+    score      {real} NOT NULL,
     PRIMARY KEY (article_id, source_id)
 );
 
