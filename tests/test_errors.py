@@ -65,10 +65,6 @@ def test_a_corrupt_database_file_is_refused_by_name(stored: Path, tmp_path: Path
     assert_one_line(newstrace("--db", str(corrupt), "list", cwd=tmp_path), "corrupt.db", "--db")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/sqlite.py does not yet wrap a driver error met after opening in StoreError",
-)
 def test_a_database_corrupt_past_its_schema_is_one_line_too(stored: Path, tmp_path: Path) -> None:
     corrupt = tmp_path / "deep.db"
     shutil.copy(stored, corrupt)
@@ -146,7 +142,7 @@ def test_batch_without_inputs_and_load_of_nothing_are_one_line(tmp_path: Path) -
 def test_debug_shows_the_traceback(stored: Path, tmp_path: Path) -> None:
     result = newstrace("--db", str(stored), "--debug", "story", "no-such-story", cwd=tmp_path)
     assert result.returncode != 0
-    assert "Traceback" in result.stderr and "StoreError" in result.stderr
+    assert "Traceback" in result.stderr and "NotFoundError" in result.stderr
 
 
 def test_every_error_class_is_a_newstrace_error() -> None:

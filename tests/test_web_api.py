@@ -607,10 +607,10 @@ async def test_a_server_error_has_the_json_shape_and_the_security_headers(
     app.state.store.close()  # a database gone from under the server: every read fails
     async with _client(app, raise_errors=False) as client:
         response = await client.get("/api/articles")
-        message = assert_error_shape(response, 500)
+        message = assert_error_shape(response, 503)  # the store says what is wrong, in one line
         assert "Traceback" not in message and "sqlite" not in message.lower()
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-        assert_error_shape(await client.get("/"), 500)
+        assert_error_shape(await client.get("/"), 503)
 
 
 @pytest.mark.anyio

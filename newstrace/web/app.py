@@ -190,7 +190,13 @@ def create_app(
 
     @app.exception_handler(NewstraceError)
     async def library_error(request: Request, error: NewstraceError) -> Response:
-        return error_response(request, error_status(error), " ".join(str(error).split()))
+        status = error_status(error)
+        if isinstance(error, StoreError) and not isinstance(error, NotFoundError):
+            # The server's own trouble: its files and drivers are not the reader's business.
+            log.error("%s %s: %s", request.method, request.url.path, error)
+            message = "the server cannot reach its database right now; try again later"
+            return error_response(request, status, message)
+        return error_response(request, status, " ".join(str(error).split()))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
