@@ -149,6 +149,10 @@ class Article:
     # The publication date as the source gave it ("30 novembre 2026", an epoch number);
     # `published` is the same moment as UTC ISO 8601, or None when it could not be read.
     published_raw: str | None = None
+    # Which model (name and version) made each part of the analysis, e.g.
+    # {"entities": "spacy en_core_web_sm 3.8.0", "language": "py3langid 0.4.0"}; a part made
+    # by newstrace's own rules says "rules".
+    models: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -178,4 +182,5 @@ class Article:
             else None
         )
         values["media"] = list(data.get("media") or [])
+        values["models"] = {str(k): str(v) for k, v in (data.get("models") or {}).items()}
         return cls(**values)

@@ -65,12 +65,14 @@ class Pipeline:
     def run(self, raw: RawDocument, context: Context | None = None) -> Article:
         context = context or Context()
         context.raw = raw
+        context.used_models = {}
         article = Article(id="", source=raw.source)
         for current in self.stages:
             article = current.run(article, context)
         if len(article.text.strip()) < context.settings.min_text_chars:
             raise AnalysisError("no article text left after cleaning")
         article.id = article_id(article.text)
+        article.models = dict(sorted(context.used_models.items()))
         return article
 
 

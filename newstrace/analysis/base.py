@@ -35,6 +35,14 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     raw: RawDocument | None = None
     models: dict[str, object] = field(default_factory=dict)
+    # What produced this document's analysis ({"entities": "spacy en_core_web_sm 3.8.0"}):
+    # filled by the stages through `used`, stored with the article as `Article.models`.
+    used_models: dict[str, str] = field(default_factory=dict)
+
+    def used(self, component: str, model: str) -> None:
+        """Record that `component` of this document's analysis came from `model` (name
+        and version), so that what is stored says what made it."""
+        self.used_models[component] = model
 
 
 StageFunc = Callable[[Article, Context], Article]

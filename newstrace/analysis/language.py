@@ -7,6 +7,7 @@ quoting French is English), and a language the document declares (a JSONL field,
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from functools import cache
 
@@ -122,4 +123,13 @@ def language(article: Article, context: Context) -> Article:
     given = context.models.get(MODEL_KEY)
     identifier = given if isinstance(given, LanguageIdentifier) else None
     article.language = detect_language(article.text, declared, identifier)
+    context.used("language", f"py3langid {_py3langid_version()}")
     return article
+
+
+@cache
+def _py3langid_version() -> str:
+    try:
+        return importlib.metadata.version("py3langid")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"

@@ -48,6 +48,7 @@ ARTICLES = pa.schema(
         pa.field("byline", _TEXT),
         pa.field("published", _TEXT),
         pa.field("published_raw", _TEXT),
+        pa.field("models", pa.map_(pa.string(), pa.string())),
         pa.field("fetched", _TEXT),
         pa.field("language", _TEXT),
         pa.field("text", _TEXT),
@@ -151,6 +152,7 @@ def article_rows(article: Article, file: str, position: int, fetched: str | None
     origin = {"file": file, "position": position}
     row: Row = {name: data.get(name) for name in ARTICLES.names}
     row.update(origin, fetched=fetched)
+    row["models"] = sorted(data["models"].items())
     summary = data["summary"]
     row["summary"] = (
         None if summary is None else {k: summary[k] for k in ("text", "version", "sentences")}
@@ -207,6 +209,7 @@ def article_from_rows(row: Row, claims: list[Row], entities: list[Row]) -> Artic
         byline=row["byline"],
         published=row["published"],
         published_raw=row.get("published_raw"),
+        models=dict(row.get("models") or []),
         language=row["language"],
         text=row["text"] or "",
         removed=[Removed(**r) for r in row.get("removed") or []],

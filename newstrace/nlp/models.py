@@ -37,8 +37,18 @@ def _load(model: str) -> Any:
 
 
 def spacy_enabled(context: Context | None) -> bool:
-    """Whether this run may use spaCy (on unless `context.models["spacy"]` is False)."""
-    return context is None or context.models.get("spacy", True) is not False
+    """Whether this run may use spaCy: on unless the settings' `models.spacy` is off or
+    `context.models["spacy"]` is False."""
+    if context is None:
+        return True
+    return context.settings.models.spacy and context.models.get("spacy", True) is not False
+
+
+def describe(nlp: Any) -> str:
+    """A spaCy pipeline's name and version as stored with what it made."""
+    meta = getattr(nlp, "meta", None) or {}
+    name = f"{meta.get('lang', '?')}_{meta.get('name', '?')}"
+    return f"spacy {name} {meta.get('version', '?')}"
 
 
 def spacy_pipeline(language: str | None, context: Context | None = None) -> Any:
@@ -47,10 +57,15 @@ def spacy_pipeline(language: str | None, context: Context | None = None) -> Any:
         return None
     slot = f"spacy:{language}"
     if context is not None and slot in context.models:
-        return context.models[slot]
+        cached = context.models[slot]
+        if cached is not None:
+            context.used("spacy", describe(cached))
+        return cached
     data = langdata.for_language(language)
     model = data.get("entities.spacy_model") if data is not None else None
     nlp = _load(str(model)) if model else None
     if context is not None:
         context.models[slot] = nlp
+        if nlp is not None:
+            context.used("spacy", describe(nlp))
     return nlp

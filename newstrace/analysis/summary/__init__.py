@@ -39,5 +39,6 @@ def is_current(summary: Summary | None) -> bool:
 @stage("summary", reads=["text", "sentences", "title", "claims"], writes=["summary"])
 def summary(article: Article, context: Context) -> Article:
     """Summarise the clean body, in its language, keeping the article's order."""
-    article.summary = make_summary(article)
+    article.summary = make_summary(article, context.settings.summary.sentences)
+    context.used("summary", f"newstrace extractive {SUMMARY_VERSION}")
     return article
