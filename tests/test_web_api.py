@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from web_server import STORY, ReaderData, fill_store
 
 from newstrace.model import Article, Claim
-from newstrace.settings import AnalysisSettings, Settings
+from newstrace.settings import AnalysisSettings, Settings, SummarySettings, WebSettings
 from newstrace.store.base import ProvenanceEdge
 from newstrace.web import create_app
 from newstrace.web.graph import ArticleBox, layout
@@ -884,3 +884,28 @@ async def test_post_article_fetches_a_url_from_a_local_server(
         "cannot fetch"
     )
     assert local.status_code == 422  # a path is never read from the server's disk
+
+
+@pytest.mark.anyio
+async def test_page_size_and_caps_come_from_the_settings(tmp_path: Path) -> None:
+    settings = Settings(
+        web=WebSettings(page_size=2, max_limit=3), summary=SummarySettings(max_sentences=2)
+    )
+    fill_store(tmp_path / "small.db")
+    app = create_app(str(tmp_path / "small.db"), settings)
+    async with _client(app) as client:
+        assert len((await client.get("/api/articles")).json()) == 2
+        assert len((await client.get("/api/articles?limit=3")).json()) == 3
+        assert "web.max_limit" in assert_error_shape(
+            await client.get("/api/articles?limit=4"), 422
+        )
+        first = (await client.get("/api/articles")).json()[0]["id"]
+        assert "summary.max_sentences" in assert_error_shape(
+            await client.get(f"/api/articles/{first}/summary?sentences=3"), 422
+        )
+        schema = (await client.get("/openapi.json")).json()
+    limit = next(
+        p for p in schema["paths"]["/api/articles"]["get"]["parameters"] if p["name"] == "limit"
+    )
+    assert any(option.get("maximum") == 3 for option in limit["schema"]["anyOf"])
+    app.state.store.close()

@@ -16,15 +16,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from newstrace import facade
+from newstrace.errors import UsageError
 from newstrace.facade import StoryBrief
 from newstrace.model import Article, RawDocument, SummarySentence
 from newstrace.settings import Settings
-from newstrace.web.reader import LATEST_LIMIT, SUMMARY_SENTENCES, Brief, Reader, brief
+from newstrace.web.reader import SUMMARY_SENTENCES, Brief, Reader, brief
 
-# The most sentences a summary may be asked for: beyond this it is no longer a summary.
-MAX_SUMMARY_SENTENCES = 10
-# The most rows a list or search may be asked for in one request.
-MAX_LIMIT = 500
+# Page sizes and their caps are settings (web.page_size, web.max_limit, summary.*).
+LIMIT_HELP = "items to return; default web.page_size, at most web.max_limit (settings)"
+SENTENCES_HELP = "sentences of the summary; at most summary.max_sentences (settings)"
 # The longest search query accepted; longer ones are a mistake, not a question.
 MAX_QUERY_CHARS = 500
 
@@ -183,15 +183,27 @@ def _found(reader: Reader, id: str) -> Article:
     return article
 
 
+def _limit(request: Request, limit: int | None) -> int:
+    """The rows a list request gets: the settings' page size, or what it asked for up to
+    the settings' cap (a larger ask is refused, not silently cut)."""
+    settings: Settings = request.app.state.settings
+    if limit is None:
+        return settings.web.page_size
+    if limit > settings.web.max_limit:
+        raise UsageError(f"limit: at most {settings.web.max_limit} (web.max_limit)")
+    return limit
+
+
 @router.get("/articles", response_model=list[Brief], summary="latest articles")
 def list_articles(
     request: Request,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = LATEST_LIMIT,
+    limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
     language: Annotated[str | None, Query(max_length=16)] = None,
 ) -> JSONResponse:
     """The latest articles, newest published first (the home page's list)."""
+    chosen = _limit(request, limit)
     return JSONResponse(
-        [b.to_dict() for b in _reader(request).latest(limit=limit, language=language)]
+        [b.to_dict() for b in _reader(request).latest(limit=chosen, language=language)]
     )
 
 
@@ -215,9 +227,16 @@ def get_article(request: Request, response: Response, id: str) -> Article:
 def get_summary(
     request: Request,
     id: str,
-    sentences: Annotated[int, Query(ge=1, le=MAX_SUMMARY_SENTENCES)] = SUMMARY_SENTENCES,
+    sentences: Annotated[int | None, Query(ge=1, description=SENTENCES_HELP)] = None,
 ) -> JSONResponse:
     """The article's summary, made on request when it was not stored yet."""
+    settings: Settings = request.app.state.settings
+    if sentences is None:
+        sentences = SUMMARY_SENTENCES
+    elif sentences > settings.summary.max_sentences:
+        raise UsageError(
+            f"sentences: at most {settings.summary.max_sentences} (summary.max_sentences)"
+        )
     reader = _reader(request)
     article = _found(reader, id)
     return JSONResponse(reader.summary(article, sentences=sentences).to_dict())
@@ -227,18 +246,22 @@ def get_summary(
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
 ) -> JSONResponse:
     """Articles holding every word of `q`, best first."""
-    return JSONResponse([hit.to_dict() for hit in _reader(request).search(q, limit=limit)])
+    chosen = _limit(request, limit)
+    return JSONResponse([hit.to_dict() for hit in _reader(request).search(q, limit=chosen)])
 
 
 @router.get("/stories", response_model=list[StoryBrief], summary="latest stories")
 def list_stories(
-    request: Request, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = LATEST_LIMIT
+    request: Request,
+    limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
 ) -> JSONResponse:
     """The most recent stories, with their languages, outlets, size and time span."""
-    return JSONResponse([s.to_dict() for s in _reader(request).stories(limit=limit)])
+    return JSONResponse(
+        [s.to_dict() for s in _reader(request).stories(limit=_limit(request, limit))]
+    )
 
 
 @router.get(

@@ -172,7 +172,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.store = store
-    app.state.reader = Reader(store)
+    app.state.reader = Reader(store, settings.web.page_size)
     app.state.settings = settings
     app.state.token = api_token(settings, token)
     app.state.templates = _templates()
@@ -202,11 +202,39 @@ def create_app(
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
         return error_response(request, 422, _validation_message(error))
 
+    _document_caps(app, settings)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(views.router)
     return app
+
+
+def _document_caps(app: FastAPI, settings: Settings) -> None:
+    """Write the settings' caps (web.max_limit, summary.max_sentences) into the OpenAPI
+    document as the `maximum` of every `limit` and `sentences` parameter, so a client that
+    follows the schema is never refused."""
+    caps = {"limit": settings.web.max_limit, "sentences": settings.summary.max_sentences}
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                for parameter in operation.get("parameters", []):
+                    cap = caps.get(parameter.get("name"))
+                    if cap is None:
+                        continue
+                    target = parameter.get("schema", {})
+                    for option in target.get("anyOf", [target]):
+                        if option.get("type") == "integer":
+                            option["maximum"] = cap
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _validation_message(error: RequestValidationError) -> str:

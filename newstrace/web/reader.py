@@ -23,7 +23,7 @@ from newstrace.facade import (
 from newstrace.model import Article
 from newstrace.web.story import StoryView, story_view
 
-# Articles the home page and `/api/articles` list by default; enough for a screen or two.
+# Articles the home page and `/api/articles` list by default: the settings' web.page_size.
 LATEST_LIMIT = 50
 # Story pages kept made: comparing a story's versions takes seconds (sample corpus, 2 cores,
 # 2026-11: 1.2 s for the two seeds with the encoder's first load, 1.8 s for a 25-article
@@ -112,19 +112,21 @@ def group_by_story(briefs: list[Brief]) -> list[StoryGroup]:
 class Reader:
     """The reader's view of one store; safe to share between the server's threads."""
 
-    def __init__(self, store: BaseStore) -> None:
+    def __init__(self, store: BaseStore, page_size: int = LATEST_LIMIT) -> None:
         self.store = store
+        self.page_size = page_size
         self._lock = threading.Lock()
         self._order: list[Brief] = []
         self._position: dict[str, int] = {}
         self._order_count = -1
         self._stories: dict[str, tuple[tuple[int, str | None], StoryDocument]] = {}
 
-    def latest(self, *, limit: int = LATEST_LIMIT, language: str | None = None) -> list[Brief]:
+    def latest(self, *, limit: int | None = None, language: str | None = None) -> list[Brief]:
         """The newest stored articles, in the store's order (newest published first)."""
-        return facade.articles(self.store, limit=limit, language=language)
+        chosen = self.page_size if limit is None else limit
+        return facade.articles(self.store, limit=chosen, language=language)
 
-    def home(self, *, limit: int = LATEST_LIMIT) -> list[StoryGroup]:
+    def home(self, *, limit: int | None = None) -> list[StoryGroup]:
         """The latest articles, grouped by story, each group with its whole story's figures."""
         groups = group_by_story(self.latest(limit=limit))
         for group in groups:
@@ -132,9 +134,9 @@ class Reader:
                 group.record = facade.story_brief(self.store, group.story)
         return groups
 
-    def stories(self, *, limit: int = LATEST_LIMIT) -> list[StoryBrief]:
+    def stories(self, *, limit: int | None = None) -> list[StoryBrief]:
         """The most recent stories, with their languages, outlets, size and time span."""
-        return facade.stories(self.store, limit=limit)
+        return facade.stories(self.store, limit=self.page_size if limit is None else limit)
 
     def story(self, story: str) -> StoryDocument:
         """The story document (`/api/stories/{id}`); NotFoundError when no story has that id.
