@@ -10,6 +10,7 @@ from typing import Any
 
 from newstrace.analysis.claims.lexicon import ClaimLexicon, Hit
 from newstrace.analysis.claims.parsed import VerbFacts, parse
+from newstrace.analysis.claims.plausible import plausible
 from newstrace.analysis.claims.quotes import Quote, find_quotes
 from newstrace.analysis.claims.speakers import (
     Speaker,
@@ -147,8 +148,10 @@ class Extractor:
         lexicon: ClaimLexicon,
         media: frozenset[str],
         nlp: Any = None,
+        check_speakers: bool = True,
     ) -> None:
         self.text = text
+        self.check_speakers = check_speakers
         self.sentences = sentences or naive_sentences(text)
         self.lexicon = lexicon
         self.media = media
@@ -168,7 +171,22 @@ class Extractor:
         found.sort(key=lambda f: f.start)
         found.extend(self.assertions(found))
         found.sort(key=lambda f: f.start)
+        for claim in found:
+            self._check_speaker(claim)
         return found
+
+    def _check_speaker(self, claim: Found) -> None:
+        """An implausible speaker is dropped: the claim stays, unattributed, with its cue."""
+        if (
+            not self.check_speakers
+            or claim.speaker is None
+            or plausible(claim.speaker.text, self.lexicon)
+        ):
+            return
+        claim.speaker = None
+        claim.medium = None
+        if claim.type != "verification":
+            claim.status = "unattributed"
 
     def cues(self, start: int, end: int) -> list[Hit]:
         """Reporting-verb matches in text[start:end] that read as verbs there."""
