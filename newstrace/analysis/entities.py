@@ -233,7 +233,8 @@ def rule_candidates(
         ):
             key = _key("organization", surface, gaz)[0]
             found.append(Candidate(start, end, "organization", key, 0, False))
-        elif len(words) >= 2 and fold_word(words[0]) in gaz.given_names:
+        elif len(words) >= 2 and any(fold_word(w) in gaz.given_names for w in words[:2]):
+            # "Maria Lopez", and "Senator Maria Lopez": a title may stand before the name.
             found.append(Candidate(start, end, "person", _key("person", surface, gaz)[0], 2, False))
         elif keep_other and not rules.capitalised_nouns:
             key, fixed = _key("other", surface, gaz)

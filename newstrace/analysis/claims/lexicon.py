@@ -120,6 +120,10 @@ class ClaimLexicon:
     name_endings: tuple[tuple[str, str], ...] = ()
     # Words right before a name that make it an object, not a speaker ("threatened X").
     object_markers: frozenset[str] = frozenset()
+    # What makes a sentence nobody is credited with worth checking (rules.check_worthy).
+    figure_words: frozenset[str] = frozenset()
+    event_stems: tuple[str, ...] = ()
+    first_person: frozenset[str] = frozenset()
 
 
 def _strings(code: str | None, key: str) -> list[str]:
@@ -127,6 +131,21 @@ def _strings(code: str | None, key: str) -> list[str]:
         return langdata.union(f"claims.{key}")
     data = langdata.for_language(code)
     return data.strings(f"claims.{key}") if data is not None else langdata.union(f"claims.{key}")
+
+
+def _strings_at(code: str | None, dotted: str) -> list[str]:
+    data = langdata.for_language(code) if code is not None else None
+    return data.strings(dotted) if data is not None else langdata.union(dotted)
+
+
+def _mapping(code: str | None, dotted: str) -> list[str]:
+    """The keys of a table of one language (of every language when unknown)."""
+    sources = [langdata.for_language(code)] if code is not None else langdata.all_languages()
+    keys: list[str] = []
+    for data in sources:
+        value = data.get(dotted, {}) if data is not None else {}
+        keys += [str(k) for k in value] if isinstance(value, dict) else []
+    return keys
 
 
 def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
@@ -218,4 +237,12 @@ def lexicon(code: str | None) -> ClaimLexicon:
             for k, v in (data.get("claims.name_endings", {}) if data else {}).items()
         ),
         object_markers=folded("object_markers"),
+        figure_words=frozenset(
+            w.casefold()
+            for key in ("quantities.numbers", "quantities.multipliers")
+            for w in (_mapping(code, key))
+        )
+        | frozenset(w.casefold() for w in _strings_at(code, "quantities.vague")),
+        event_stems=tuple(w.casefold() for w in words("event_stems")),
+        first_person=folded("first_person"),
     )

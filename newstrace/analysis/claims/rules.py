@@ -31,6 +31,9 @@ QUOTE_SPEAKER_WORDS = 12
 SHORT_ATTRIBUTION_WORDS = 8
 # Content shorter than this many words is not a claim ("a déclaré le président russe.").
 MIN_CONTENT_WORDS = 2
+# An event stem this long begins words ("arrest": "arrested"); a shorter one is a whole
+# word ("won" would find "wonderful").
+EVENT_STEM_CHARS = 5
 # Sentences shorter than this many words are not asserted facts (datelines, captions).
 MIN_ASSERTION_WORDS = 6
 # A complementizer this many words after a cue opens the content ("told X on Monday that").
@@ -420,10 +423,8 @@ class Extractor:
     def _verification(self, status: str, start: int, end: int, match: Hit) -> Found:
         """ "Newsweek n'a pas été en mesure de confirmer …": the whole sentence, and who says it."""
         speaker = speaker_before(self.text, start, match.start(), self.lexicon)
-        if speaker is not None and speaker.kind == "pronoun":
-            speaker = None
-        if speaker is not None and speaker.kind == "phrase" and len(speaker.text.split()) > 4:
-            speaker = None
+        if speaker is not None and speaker.kind != "named":
+            speaker = None  # "The claims could not be verified": what is checked, not who
         content = _content(self.text, start, end) or (start, end)
         return Found(
             "verification", status, speaker, self.cue_span(match.start(), match.end()), [content]
@@ -582,10 +583,32 @@ class Extractor:
         for start, end in self.sentences:
             if covered.overlaps(start, end):
                 continue
-            words = _WORD.findall(self.text[start:end])
-            if len(words) < MIN_ASSERTION_WORDS or self.text[start:end].rstrip().endswith("?"):
+            if not check_worthy(self.text[start:end], self.lexicon):
                 continue
             content = _content(self.text, start, end)
             if content is not None:
                 result.append(Found("unattributed", "unattributed", None, None, [content]))
         return result
+
+
+def check_worthy(sentence: str, lexicon: ClaimLexicon) -> bool:
+    """Whether a sentence nobody is credited with is a fact worth checking.
+
+    A statement (no question, no exclamation) of at least `MIN_ASSERTION_WORDS` words, not
+    in the first or second person (`first_person`: a post's own voice, "I love …"), that
+    carries a figure (a digit, or a number word or vague amount of `[quantities]`) or an
+    event or causal word (`[claims] event_stems`: one of five letters or more begins a word,
+    "arrest" for "arrested"; a shorter one is a whole word, "won", "led", "cut").
+    """
+    stripped = sentence.rstrip(" ”»\"’')")
+    words = _WORD.findall(sentence)
+    if len(words) < MIN_ASSERTION_WORDS or stripped.endswith(("?", "!")):
+        return False
+    folded = [w.casefold() for w in words]
+    if any(w in lexicon.first_person for w in folded):
+        return False
+    if any(c.isdigit() for c in sentence) or any(w in lexicon.figure_words for w in folded):
+        return True
+    long = tuple(s for s in lexicon.event_stems if len(s) >= EVENT_STEM_CHARS)
+    short = frozenset(s for s in lexicon.event_stems if len(s) < EVENT_STEM_CHARS)
+    return any(w in short or (long and w.startswith(long)) for w in folded)

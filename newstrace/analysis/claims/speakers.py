@@ -156,12 +156,31 @@ def speaker_before(
             if run is None:
                 return None
             start, stop = run
+        stop = _before_object(text, start, stop, lexicon)
+        if stop is None:
+            return None
         kind = classify(text[start:stop], start == clause_start, lexicon)
         return Speaker(start, stop, text[start:stop], kind) if kind else None
     commas = [b for b in boundaries if b.group() == ","]
     if commas and commas[-1].end() == boundaries[-1].end() and len(commas) >= 2:
         return _appositive(text, clause_start, commas, lexicon)
     return None
+
+
+def _before_object(text: str, start: int, stop: int, lexicon: ClaimLexicon) -> int | None:
+    """ "Reeves threatened Moore": the speaker ends before the word that makes Moore an object.
+
+    None when nothing is left before that word: whoever is threatened or targeted is not
+    the speaker of what follows.
+    """
+    for word in _WORD.finditer(text, start, stop):
+        value = word.group()
+        if value[:1].islower() and value.casefold() in lexicon.object_markers:
+            if word.start() == start:
+                return None
+            end = _trim(text, start, word.start())[1]
+            return end if end > start else None
+    return stop
 
 
 def _complement_end(text: str, start: int, end: int, lexicon: ClaimLexicon) -> int:
