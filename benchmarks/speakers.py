@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newstrace.analysis.claims.resolve import resolve
 from newstrace.analysis.claims.lexicon import lexicon
 from newstrace.analysis.claims.plausible import implausible
+from newstrace.analysis.claims.resolve import resolve
 from newstrace.analysis.claims.rules import Extractor
 from newstrace.model import Article, RawDocument
 from newstrace.nlp.models import spacy_pipeline

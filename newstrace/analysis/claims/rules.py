@@ -50,7 +50,8 @@ TITLE_MAX_CHARS = 200
 TITLE_CAPITALISED = 0.6
 # A short line opening with a name of up to five words and a colon: a headline attribution.
 _HEADLINE = re.compile(
-    r"^[ \t]*([^\W\d_][\w.’'-]*(?:[ \t]+[\w.’'-]+){0,4}):[ \t]+(\S[^\n]{0,200})$", re.MULTILINE
+    r"^[ \t]*([^\W\d_][\w.’'-]*(?:[ \t]+[\w.’'-]+){0,4})[ \t\u00a0\u202f]?:[ \t]+(\S[^\n]{0,200})$",
+    re.MULTILINE,
 )
 
 
@@ -201,8 +202,10 @@ class Extractor:
             before = re.search(r"([\w’']+)\s*$", text[max(0, match.start() - 30) : match.start()])
             if before and before.group(1).casefold() in self.lexicon.cue_blockers:
                 continue
-            if match.group().casefold() in self.lexicon.noun_verbs and not self._opens_clause(
-                match.end()
+            if (
+                match.group().casefold() in self.lexicon.noun_verbs
+                and not self._opens_clause(match.end())
+                and not self._after_quote(match.start())
             ):
                 continue
             if match.group().casefold() in self.lexicon.medium_only and (
@@ -253,10 +256,18 @@ class Extractor:
         colon = re.match(r"\s*:", self.text[end : end + 3])
         return start, end + colon.end() if colon else end
 
+    def _after_quote(self, offset: int) -> bool:
+        """Whether a quote closes right before the offset ("« … », estime X"): a verb there."""
+        before = self.text[max(0, offset - 4) : offset].rstrip(" ,\u00a0—–-")
+        return before[-1:] in ("”", "»", '"', "“", "’") if before else False
+
     def _opens_clause(self, offset: int) -> bool:
-        """Whether a reported clause, a quote or the sentence end follows the offset."""
+        """Whether a reported clause, a quote, an inverted pronoun or the end follows."""
         after = self.text[offset : offset + 40].lstrip()
         if not after or after[0] in ',:.;“"«„':
+            return True
+        inverted = re.match(r"-(?:t-)?(\w+)", after)
+        if inverted and inverted.group(1).casefold() in self.lexicon.pronouns:
             return True
         first = re.match(r"[\w’']+", after)
         if first is None:
@@ -339,6 +350,9 @@ class Extractor:
             if result is not None:
                 return result
             break
+        inside = self._incise(quote)
+        if inside is not None:
+            return inside
         paragraph_start = text.rfind("\n", 0, quote.start) + 1
         previous_end = self.quotes[index - 1].end if index else 0
         frame_start = max(paragraph_start, previous_end, quote.start - QUOTE_FRAME_CHARS)
@@ -366,6 +380,23 @@ class Extractor:
             speaker = speaker_before(text, frame_start, at, self.lexicon)
             if speaker is not None and speaker.kind in ("named", "pronoun"):
                 return speaker, (at, at + 1), None
+        return None
+
+    def _incise(
+        self, quote: Quote
+    ) -> tuple[Speaker, tuple[int, int], tuple[str, int, int] | None] | None:
+        """ "« Le budget est insincère, a estimé Marine Le Pen, et … »": the cue inside."""
+        text = self.text
+        for cue in self.cues(quote.start + 1, quote.end - 1):
+            if not text[quote.start : cue.start()].rstrip().endswith((",", "—", "–")):
+                continue
+            closing = re.compile(r"[,—–]").search(text, cue.end(), quote.end)
+            comma = closing.start() if closing else -1
+            if comma < 0 or len(_WORD.findall(text[cue.end() : comma])) > 6:
+                continue
+            speaker = speaker_after(text, cue.end(), comma, self.lexicon)
+            if speaker is not None and speaker.kind in ("named", "pronoun"):
+                return speaker, self.cue_span(cue.start(), cue.end()), None
         return None
 
     def _speaker_at(
@@ -423,7 +454,11 @@ class Extractor:
     def _verification(self, status: str, start: int, end: int, match: Hit) -> Found:
         """ "Newsweek n'a pas été en mesure de confirmer …": the whole sentence, and who says it."""
         speaker = speaker_before(self.text, start, match.start(), self.lexicon)
-        if speaker is not None and speaker.kind != "named":
+        if speaker is not None and (
+            speaker.kind == "pronoun"
+            or (speaker.kind == "phrase" and len(speaker.text.split()) > 4)
+            or (status == "unconfirmed" and speaker.kind != "named")
+        ):
             speaker = None  # "The claims could not be verified": what is checked, not who
         content = _content(self.text, start, end) or (start, end)
         return Found(
@@ -434,6 +469,21 @@ class Extractor:
         text = self.text
         comma = text.find(",", match.end(), end)
         source_end = comma if comma >= 0 else end
+        if comma < 0 and len(_WORD.findall(text[start : match.start()])) <= 3:
+            # "Laut Gesundheitsministerium starben 42 Menschen": no comma, the source is the
+            # name (with its determiners) right after the phrase, the rest is the content.
+            run = self._leading_source(match.end(), end)
+            if run is None:
+                return None
+            s_start, s_end = run
+            kind = classify(text[s_start:s_end], False, self.lexicon) or "phrase"
+            content = _content(text, s_end, end)
+            if content is None or kind == "pronoun":
+                return None
+            speaker = Speaker(s_start, s_end, text[s_start:s_end], kind)
+            status = "unattributed" if kind == "crowd" else "attributed"
+            kind_name = "weasel" if kind == "crowd" else "according_to"
+            return Found(kind_name, status, speaker, (match.start(), match.end()), [content])
         source_words = text[match.end() : source_end].split()
         if not source_words:
             return None
@@ -458,11 +508,36 @@ class Extractor:
         medium = (speaker.text, s_start, s_end) if speaker.text in self.media else None
         return Found(kind_name, status, speaker, (match.start(), match.end()), [content], medium)
 
+    def _leading_source(self, start: int, end: int) -> tuple[int, int] | None:
+        """Determiners and particles, then capitalised words: the source opening text[start:end]."""
+        first: int | None = None
+        last: int | None = None
+        small = self.lexicon.cue_blockers | self.lexicon.name_particles
+        for word in re.finditer(r"[\w’'.-]+", self.text[start:end]):
+            value = word.group()
+            if value[:1].isupper():
+                first = start + word.start() if first is None else first
+                last = start + word.end()
+            elif value.casefold() in small and last is None:
+                first = start + word.start() if first is None else first
+            else:
+                break
+        return (first, last) if first is not None and last is not None else None
+
     def _indirect(self, start: int, end: int, match: Hit, following: int) -> Found | None:
         text = self.text
         speaker = self._parsed_speaker(start, end, match) or speaker_before(
             text, start, match.start(), self.lexicon
         )
+        rejected = None
+        if (
+            speaker is not None
+            and self.check_speakers
+            and not plausible(speaker.text, self.lexicon)
+        ):
+            # "Если … возобновятся, …, сказал дипломат": look after the cue; when nothing
+            # better is there, the claim stays and `_check_speaker` drops its speaker.
+            speaker, rejected = None, speaker
         content_left = False
         if speaker is None and self._inverted_context(start, match.start()):
             rest = _WORD.findall(text[match.end() : end])
@@ -473,7 +548,7 @@ class Extractor:
                     speaker = None  # "…, he told Reuters": the outlet heard it, it did not say it
                 content_left = speaker is not None
         if speaker is None:
-            speaker = self._sentence_subject(start, match.start())
+            speaker = self._sentence_subject(start, match.start()) or rejected
         if speaker is None:
             return None
         medium = medium_after(text, match.end(), end, self.lexicon, self.media)
