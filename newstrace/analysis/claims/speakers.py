@@ -174,9 +174,10 @@ def speaker_before(
             if run is None:
                 return None
             start, stop = run
-        stop = _before_object(text, start, stop, lexicon)
-        if stop is None:
+        subject_end = _before_object(text, start, stop, lexicon)
+        if subject_end is None:
             return None
+        stop = subject_end
         kind = classify(text[start:stop], start == clause_start, lexicon)
         return Speaker(start, stop, text[start:stop], kind) if kind else None
     commas = [b for b in boundaries if b.group() == ","]
@@ -312,11 +313,14 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
     kind = classify(text[start:stop], False, lexicon)
     if kind is None:
         return None
-    if kind == "phrase" and words[0].casefold() not in lexicon.cue_blockers:
-        # "said in a statement": a phrase after the cue speaks only as "the …"; in a
-        # language without articles ("сказал дипломат") a plausible phrase speaks as it is.
-        if lexicon.cue_blockers or len(words) > 3 or not plausible(text[start:stop], lexicon):
-            return None
+    # "said in a statement": a phrase after the cue speaks only as "the …"; in a language
+    # without articles ("сказал дипломат") a short plausible phrase speaks as it is.
+    if (
+        kind == "phrase"
+        and words[0].casefold() not in lexicon.cue_blockers
+        and (lexicon.cue_blockers or len(words) > 3 or not plausible(text[start:stop], lexicon))
+    ):
+        return None
     role = re.match(r",\s*([^\W\d_][^.;!?]*)", text[stop:limit])
     if role and role.group(1)[:1].islower() and len(role.group(1).split()) <= 2 * MAX_ROLE_WORDS:
         r_start, r_end = _trim(text, stop + role.start(1), stop + role.end(1))
