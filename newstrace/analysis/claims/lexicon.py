@@ -219,6 +219,7 @@ def lexicon(code: str | None) -> ClaimLexicon:
             | conjunction_words
             | complementizer_words
             | folded("expletives")
+            | frozenset(w.casefold() for w in words("according_to") if len(w.split()) == 1)
         )
         - folded("crowds")
         - folded("pronouns"),

@@ -8,14 +8,16 @@ in the order they are tried, each giving the reason a speaker fails:
 1. ``empty``: no letter at all.
 2. ``url``: a web address, an e-mail or a handle path ("https://…", "www.…", "site.com/…").
 3. ``punctuation``: sentence or clause punctuation inside (``? ! ; → | = < >``, a colon,
-   a quote mark, an unbalanced bracket), or a line break: two texts glued together.
+   a quote mark, an unbalanced bracket), a line break, or a dash first ("– пожаловалась"):
+   two texts glued together, or the cue's own dash.
 4. ``too long``: more than `MAX_SPEAKER_WORDS` words: a clause, not a name or a role.
 5. ``function word``: a lone word of the language's function words (prepositions,
    conjunctions, adverbs, auxiliaries, determiners: `function_words`, `not_speakers`,
    `conjunctions`, `auxiliaries`, `complementizers`, `expletives`), or a lone reporting
    verb ("including", "raising").
 6. ``opens like a clause``: the first word is a conjunction, a complementizer, a
-   preposition or an auxiliary ("has avoided …", "that …", "including …").
+   preposition, an auxiliary or a reporting verb ("has avoided …", "that …", "including …",
+   "пожаловалась Поризкова").
 7. ``ends like a fragment``: the last word is a function word, an auxiliary or a reporting
    verb ("… for seven years after", "He has always", "What did").
 8. ``pronoun with more``: a pronoun or an expletive followed by other words ("Она
@@ -63,7 +65,7 @@ def implausible(speaker: str, lexicon: ClaimLexicon) -> str | None:
         return "empty"
     if _URL.search(text):
         return "url"
-    if _PUNCTUATION.search(text) or not _balanced(text):
+    if _PUNCTUATION.search(text) or not _balanced(text) or text[0] in "—–-":
         return "punctuation"
     if len(words) > MAX_SPEAKER_WORDS:
         return "too long"
@@ -80,7 +82,7 @@ def implausible(speaker: str, lexicon: ClaimLexicon) -> str | None:
         if lower[0] and any(word.endswith(e) for e in lexicon.verb_endings):
             return "verb form"
         return None
-    if folded[0] in lexicon.clause_openers or (lower[0] and folded[0] in lexicon.clause_words):
+    if folded[0] in lexicon.clause_openers or (lower[0] and folded[0] in verbal):
         return "opens like a clause"
     if lower[-1] and (folded[-1] in function or folded[-1] in verbal or lexicon.nouns_capitalised):
         return "ends like a fragment"
