@@ -13,7 +13,7 @@ from newstrace.analysis.claims.plausible import implausible, plausible
 if str(REPO) not in sys.path:  # benchmarks/ is a directory of scripts, not installed
     sys.path.insert(0, str(REPO))
 
-from benchmarks.speakers import floor, measure  # noqa: E402
+from benchmarks.speakers import floor, measure
 
 # Speakers newstrace once returned, from issue 13 and the dev corpus: none can speak.
 BAD = {
