@@ -1,4 +1,7 @@
-"""The `entities` stage: persons, organisations, places and media outlets, keyed across languages.
+"""The `entities` stage: persons, organisations, places, groups and media, keyed across languages.
+
+A group is a nationality or demonym ("Lithuanians", "les Ukrainiens", "французы"): people,
+not a place, keyed to their country (`group:LT`).
 
 Four sources of candidates, the first that claims a stretch of text wins:
 
@@ -45,6 +48,7 @@ SPACY_KINDS = {
     "ORG": "organization",
     "LOC": "place",
     "GPE": "place",
+    "NORP": "group",
     "MISC": "other",
     "FAC": "other",
     "EVENT": "other",
@@ -104,7 +108,7 @@ def rules_for(language: str | None) -> Rules:
 
 def _key(kind: str, text: str, gaz: Gazetteer) -> tuple[str, bool]:
     entry = gaz.lookup(WORD.findall(fold(text).text))
-    if entry is not None and (entry.kind == kind or kind in ("other", "place")):
+    if entry is not None and (entry.kind == kind or kind in ("other", "place", "group")):
         return entry.key, True
     return f"{kind}:{name_key(text) or fold(text).text}", False
 
@@ -233,7 +237,8 @@ def rule_candidates(
         ):
             key = _key("organization", surface, gaz)[0]
             found.append(Candidate(start, end, "organization", key, 0, False))
-        elif len(words) >= 2 and fold_word(words[0]) in gaz.given_names:
+        elif len(words) >= 2 and any(fold_word(w) in gaz.given_names for w in words[:2]):
+            # "Maria Lopez", and "Senator Maria Lopez": a title may stand before the name.
             found.append(Candidate(start, end, "person", _key("person", surface, gaz)[0], 2, False))
         elif keep_other and not rules.capitalised_nouns:
             key, fixed = _key("other", surface, gaz)

@@ -46,7 +46,7 @@ class Weights:
 COSINE_ONLY = Weights(0.0, 0.0, 0.0, 0.0, 1, 0.0)
 
 # Entity kinds whose keys say what a claim is about (a medium says through whom).
-TOPIC_KINDS = frozenset({"person", "organization", "place", "other"})
+TOPIC_KINDS = frozenset({"person", "organization", "place", "group", "other"})
 
 
 @dataclass

@@ -181,9 +181,11 @@ def _add_places(gaz: Gazetteer, places: dict[str, Any]) -> None:
                 gaz.add(str(value), "place", country(code), str(value))
             elif code in cldr_regions:
                 gaz.add(str(value), "place", f"place:{cldr_regions[code]}", str(value))
+    # Nationals are people, not places: a group keyed to its country ("Lithuanians" →
+    # group:LT), so that "les Lituaniens" and "литовцы" still meet across languages.
     for code, variants in places.get("nationals", {}).items():
         for variant in variants:
-            gaz.add(str(variant), "place", country(code), str(code))
+            gaz.add(str(variant), "group", f"group:{code}", str(code))
 
 
 @cache

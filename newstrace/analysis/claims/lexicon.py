@@ -108,6 +108,22 @@ class ClaimLexicon:
     medium_only: frozenset[str]
     unresolved_pronouns: frozenset[str]
     cue_blockers: frozenset[str]
+    # What a speaker string may not be (newstrace/analysis/claims/plausible.py).
+    function_words: frozenset[str] = frozenset()
+    clause_openers: frozenset[str] = frozenset()
+    clause_words: frozenset[str] = frozenset()
+    verb_words: frozenset[str] = frozenset()
+    verb_endings: tuple[str, ...] = ()
+    nouns_capitalised: bool = False
+    # Pronoun → grammatical gender ("m", "f") and given names and name endings by gender.
+    pronoun_genders: tuple[tuple[str, str], ...] = ()
+    name_endings: tuple[tuple[str, str], ...] = ()
+    # Words right before a name that make it an object, not a speaker ("threatened X").
+    object_markers: frozenset[str] = frozenset()
+    # What makes a sentence nobody is credited with worth checking (rules.check_worthy).
+    figure_words: frozenset[str] = frozenset()
+    event_stems: tuple[str, ...] = ()
+    first_person: frozenset[str] = frozenset()
 
 
 def _strings(code: str | None, key: str) -> list[str]:
@@ -115,6 +131,21 @@ def _strings(code: str | None, key: str) -> list[str]:
         return langdata.union(f"claims.{key}")
     data = langdata.for_language(code)
     return data.strings(f"claims.{key}") if data is not None else langdata.union(f"claims.{key}")
+
+
+def _strings_at(code: str | None, dotted: str) -> list[str]:
+    data = langdata.for_language(code) if code is not None else None
+    return data.strings(dotted) if data is not None else langdata.union(dotted)
+
+
+def _mapping(code: str | None, dotted: str) -> list[str]:
+    """The keys of a table of one language (of every language when unknown)."""
+    sources = [langdata.for_language(code)] if code is not None else langdata.all_languages()
+    keys: list[str] = []
+    for data in sources:
+        value = data.get(dotted, {}) if data is not None else {}
+        keys += [str(k) for k in value] if isinstance(value, dict) else []
+    return keys
 
 
 def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
@@ -134,6 +165,17 @@ def lexicon(code: str | None) -> ClaimLexicon:
     def words(key: str) -> list[str]:
         return _strings(code, key)
 
+    def folded(key: str) -> frozenset[str]:
+        return frozenset(w.casefold() for w in words(key))
+
+    conjunction_words = folded("conjunctions")
+    complementizer_words = folded("complementizers")
+    not_speakers = folded("not_speakers")
+    cue_blockers = folded("cue_blockers")
+    clause_words = folded("clause_words")
+    noun_verbs = folded("noun_verbs")
+    single_verbs = frozenset(v.casefold() for v in words("verbs") if len(v.split()) == 1)
+    data = langdata.for_language(code) if code is not None else None
     # Quote marks are the same few everywhere: every language knows every known pair.
     quote_pairs = _pairs(words("quotes") + langdata.union("claims.quotes"))
     return ClaimLexicon(
@@ -170,5 +212,38 @@ def lexicon(code: str | None) -> ClaimLexicon:
         auxiliary_words=frozenset(
             w.casefold() for phrase in words("auxiliaries") for w in phrase.split()
         ),
-        cue_blockers=frozenset(w.casefold() for w in words("cue_blockers")),
+        cue_blockers=cue_blockers,
+        function_words=(
+            folded("function_words")
+            | not_speakers
+            | conjunction_words
+            | complementizer_words
+            | folded("expletives")
+            | frozenset(w.casefold() for w in words("according_to") if len(w.split()) == 1)
+        )
+        - folded("crowds")
+        - folded("pronouns"),
+        clause_openers=(folded("clause_openers") | conjunction_words | complementizer_words)
+        - cue_blockers,
+        clause_words=clause_words,
+        verb_words=single_verbs - noun_verbs - folded("crowds") - folded("not_verbs"),
+        verb_endings=tuple(words("verb_endings")),
+        nouns_capitalised=bool(data.get("claims.nouns_capitalised", False)) if data else False,
+        pronoun_genders=tuple(
+            (str(k).casefold(), str(v))
+            for k, v in (data.get("claims.pronoun_genders", {}) if data else {}).items()
+        ),
+        name_endings=tuple(
+            (str(k), str(v))
+            for k, v in (data.get("claims.name_endings", {}) if data else {}).items()
+        ),
+        object_markers=folded("object_markers"),
+        figure_words=frozenset(
+            w.casefold()
+            for key in ("quantities.numbers", "quantities.multipliers")
+            for w in (_mapping(code, key))
+        )
+        | frozenset(w.casefold() for w in _strings_at(code, "quantities.vague")),
+        event_stems=tuple(w.casefold() for w in words("event_stems")),
+        first_person=folded("first_person"),
     )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from functools import cache
+from importlib import resources
 
 from newstrace.analysis.claims.lexicon import ClaimLexicon
+from newstrace.analysis.claims.plausible import plausible
 from newstrace.analysis.claims.rules import Found
 from newstrace.model import Claim, Entity
 
@@ -77,6 +81,47 @@ def _entity_key(start: int, end: int, entities: list[Entity]) -> str | None:
     return None
 
 
+@cache
+def given_name_genders() -> dict[str, str]:
+    """Given name (case-folded) → "f" or "m", from newstrace/data/gazetteer/genders.toml."""
+    path = resources.files("newstrace") / "data" / "gazetteer" / "genders.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    genders = {name.casefold(): "f" for name in data.get("female", [])}
+    genders.update({name.casefold(): "m" for name in data.get("male", [])})
+    return genders
+
+
+def name_gender(name: str, lexicon: ClaimLexicon) -> str | None:
+    """The gender a name shows: its given name, else its surname's ending; None if unknown."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", name)
+    if not words:
+        return None
+    for word in words[:-1] or words:
+        gender = given_name_genders().get(word.casefold())
+        if gender is not None:
+            return gender
+    last = words[-1].casefold()
+    for ending, gender in sorted(lexicon.name_endings, key=lambda e: -len(e[0])):
+        if last.endswith(ending) and len(last) > len(ending) + 1:
+            return gender or None
+    return None
+
+
+Candidate = tuple[str, int, str]
+
+
+def _antecedent(
+    candidates: list[Candidate], pronoun: str, lexicon: ClaimLexicon
+) -> Candidate | None:
+    """The latest candidate whose gender does not clash with the pronoun's."""
+    wanted = dict(lexicon.pronoun_genders).get(pronoun.casefold())
+    for candidate in sorted(candidates, key=lambda c: -c[1]):
+        gender = name_gender(candidate[0], lexicon)
+        if wanted is None or gender is None or gender == wanted:
+            return candidate
+    return None
+
+
 def resolve(
     found: list[Found],
     text: str,
@@ -90,7 +135,7 @@ def resolve(
         [f.speaker.text for f in found if f.speaker is not None and f.speaker.kind == "named"]
         + [e.text for e in persons]
     )
-    last_named: tuple[str, int, str] | None = None
+    named: list[Candidate] = []
     for claim in found:
         speaker = claim.speaker
         if speaker is None:
@@ -98,21 +143,19 @@ def resolve(
         if speaker.kind == "named" and not _is_medium(speaker.text, media, entities):
             name = _full_name(speaker.text, named_speakers)
             key = _entity_key(speaker.start, speaker.end, entities) or name_key(name)
-            last_named = (name, speaker.start, key)
+            named.append((name, speaker.start, key))
         elif (
             speaker.kind == "pronoun" and speaker.text.casefold() not in lexicon.unresolved_pronouns
         ):
-            candidate = last_named
+            candidates = [c for c in named if c[1] < speaker.start]
             for person in persons:
-                if person.end <= speaker.start and (
-                    candidate is None or person.start > candidate[1]
-                ):
-                    name = _full_name(person.text, named_speakers)
-                    candidate = (name, person.start, person.key or name_key(name))
-            if candidate is not None and (
-                _paragraph(text, speaker.start) - _paragraph(text, candidate[1])
-                <= PRONOUN_REACH_PARAGRAPHS
-            ):
+                name = _full_name(person.text, named_speakers)
+                if person.end <= speaker.start and plausible(name, lexicon):
+                    candidates.append((name, person.start, person.key or name_key(name)))
+            reach = _paragraph(text, speaker.start) - PRONOUN_REACH_PARAGRAPHS
+            candidates = [c for c in candidates if _paragraph(text, c[1]) >= reach]
+            candidate = _antecedent(candidates, speaker.text, lexicon)
+            if candidate is not None:
                 claim.resolved, claim.resolved_key = candidate[0], candidate[2]
     _inherit_media(found, text, named_speakers)
     _mark_verified(found, text)

@@ -10,6 +10,7 @@ from typing import Any
 
 from newstrace.analysis.claims.lexicon import ClaimLexicon, Hit
 from newstrace.analysis.claims.parsed import VerbFacts, parse
+from newstrace.analysis.claims.plausible import plausible
 from newstrace.analysis.claims.quotes import Quote, find_quotes
 from newstrace.analysis.claims.speakers import (
     Speaker,
@@ -30,6 +31,9 @@ QUOTE_SPEAKER_WORDS = 12
 SHORT_ATTRIBUTION_WORDS = 8
 # Content shorter than this many words is not a claim ("a déclaré le président russe.").
 MIN_CONTENT_WORDS = 2
+# An event stem this long begins words ("arrest": "arrested"); a shorter one is a whole
+# word ("won" would find "wonderful").
+EVENT_STEM_CHARS = 5
 # Sentences shorter than this many words are not asserted facts (datelines, captions).
 MIN_ASSERTION_WORDS = 6
 # A complementizer this many words after a cue opens the content ("told X on Monday that").
@@ -46,7 +50,8 @@ TITLE_MAX_CHARS = 200
 TITLE_CAPITALISED = 0.6
 # A short line opening with a name of up to five words and a colon: a headline attribution.
 _HEADLINE = re.compile(
-    r"^[ \t]*([^\W\d_][\w.’'-]*(?:[ \t]+[\w.’'-]+){0,4}):[ \t]+(\S[^\n]{0,200})$", re.MULTILINE
+    r"^[ \t]*([^\W\d_][\w.’'-]*(?:[ \t]+[\w.’'-]+){0,4})[ \t\u00a0\u202f]?:[ \t]+(\S[^\n]{0,200})$",
+    re.MULTILINE,
 )
 
 
@@ -147,8 +152,10 @@ class Extractor:
         lexicon: ClaimLexicon,
         media: frozenset[str],
         nlp: Any = None,
+        check_speakers: bool = True,
     ) -> None:
         self.text = text
+        self.check_speakers = check_speakers
         self.sentences = sentences or naive_sentences(text)
         self.lexicon = lexicon
         self.media = media
@@ -168,7 +175,22 @@ class Extractor:
         found.sort(key=lambda f: f.start)
         found.extend(self.assertions(found))
         found.sort(key=lambda f: f.start)
+        for claim in found:
+            self._check_speaker(claim)
         return found
+
+    def _check_speaker(self, claim: Found) -> None:
+        """An implausible speaker is dropped: the claim stays, unattributed, with its cue."""
+        if (
+            not self.check_speakers
+            or claim.speaker is None
+            or plausible(claim.speaker.text, self.lexicon)
+        ):
+            return
+        claim.speaker = None
+        claim.medium = None
+        if claim.type != "verification":
+            claim.status = "unattributed"
 
     def cues(self, start: int, end: int) -> list[Hit]:
         """Reporting-verb matches in text[start:end] that read as verbs there."""
@@ -180,8 +202,10 @@ class Extractor:
             before = re.search(r"([\w’']+)\s*$", text[max(0, match.start() - 30) : match.start()])
             if before and before.group(1).casefold() in self.lexicon.cue_blockers:
                 continue
-            if match.group().casefold() in self.lexicon.noun_verbs and not self._opens_clause(
-                match.end()
+            if (
+                match.group().casefold() in self.lexicon.noun_verbs
+                and not self._opens_clause(match.end())
+                and not self._after_quote(match.start())
             ):
                 continue
             if match.group().casefold() in self.lexicon.medium_only and (
@@ -232,10 +256,18 @@ class Extractor:
         colon = re.match(r"\s*:", self.text[end : end + 3])
         return start, end + colon.end() if colon else end
 
+    def _after_quote(self, offset: int) -> bool:
+        """Whether a quote closes right before the offset ("« … », estime X"): a verb there."""
+        before = self.text[max(0, offset - 4) : offset].rstrip(" ,\u00a0—–-")
+        return before[-1:] in ("”", "»", '"', "“", "’") if before else False
+
     def _opens_clause(self, offset: int) -> bool:
-        """Whether a reported clause, a quote or the sentence end follows the offset."""
+        """Whether a reported clause, a quote, an inverted pronoun or the end follows."""
         after = self.text[offset : offset + 40].lstrip()
         if not after or after[0] in ',:.;“"«„':
+            return True
+        inverted = re.match(r"-(?:t-)?(\w+)", after)
+        if inverted and inverted.group(1).casefold() in self.lexicon.pronouns:
             return True
         first = re.match(r"[\w’']+", after)
         if first is None:
@@ -318,6 +350,9 @@ class Extractor:
             if result is not None:
                 return result
             break
+        inside = self._incise(quote)
+        if inside is not None:
+            return inside
         paragraph_start = text.rfind("\n", 0, quote.start) + 1
         previous_end = self.quotes[index - 1].end if index else 0
         frame_start = max(paragraph_start, previous_end, quote.start - QUOTE_FRAME_CHARS)
@@ -345,6 +380,23 @@ class Extractor:
             speaker = speaker_before(text, frame_start, at, self.lexicon)
             if speaker is not None and speaker.kind in ("named", "pronoun"):
                 return speaker, (at, at + 1), None
+        return None
+
+    def _incise(
+        self, quote: Quote
+    ) -> tuple[Speaker, tuple[int, int], tuple[str, int, int] | None] | None:
+        """ "« Le budget est insincère, a estimé Marine Le Pen, et … »": the cue inside."""
+        text = self.text
+        for cue in self.cues(quote.start + 1, quote.end - 1):
+            if not text[quote.start : cue.start()].rstrip().endswith((",", "—", "–")):
+                continue
+            closing = re.compile(r"[,—–]").search(text, cue.end(), quote.end)
+            comma = closing.start() if closing else -1
+            if comma < 0 or len(_WORD.findall(text[cue.end() : comma])) > 6:
+                continue
+            speaker = speaker_after(text, cue.end(), comma, self.lexicon)
+            if speaker is not None and speaker.kind in ("named", "pronoun"):
+                return speaker, self.cue_span(cue.start(), cue.end()), None
         return None
 
     def _speaker_at(
@@ -402,10 +454,12 @@ class Extractor:
     def _verification(self, status: str, start: int, end: int, match: Hit) -> Found:
         """ "Newsweek n'a pas été en mesure de confirmer …": the whole sentence, and who says it."""
         speaker = speaker_before(self.text, start, match.start(), self.lexicon)
-        if speaker is not None and speaker.kind == "pronoun":
-            speaker = None
-        if speaker is not None and speaker.kind == "phrase" and len(speaker.text.split()) > 4:
-            speaker = None
+        if speaker is not None and (
+            speaker.kind == "pronoun"
+            or (speaker.kind == "phrase" and len(speaker.text.split()) > 4)
+            or (status == "unconfirmed" and speaker.kind != "named")
+        ):
+            speaker = None  # "The claims could not be verified": what is checked, not who
         content = _content(self.text, start, end) or (start, end)
         return Found(
             "verification", status, speaker, self.cue_span(match.start(), match.end()), [content]
@@ -415,6 +469,21 @@ class Extractor:
         text = self.text
         comma = text.find(",", match.end(), end)
         source_end = comma if comma >= 0 else end
+        if comma < 0 and len(_WORD.findall(text[start : match.start()])) <= 3:
+            # "Laut Gesundheitsministerium starben 42 Menschen": no comma, the source is the
+            # name (with its determiners) right after the phrase, the rest is the content.
+            run = self._leading_source(match.end(), end)
+            if run is None:
+                return None
+            s_start, s_end = run
+            kind = classify(text[s_start:s_end], False, self.lexicon) or "phrase"
+            content = _content(text, s_end, end)
+            if content is None or kind == "pronoun":
+                return None
+            speaker = Speaker(s_start, s_end, text[s_start:s_end], kind)
+            status = "unattributed" if kind == "crowd" else "attributed"
+            kind_name = "weasel" if kind == "crowd" else "according_to"
+            return Found(kind_name, status, speaker, (match.start(), match.end()), [content])
         source_words = text[match.end() : source_end].split()
         if not source_words:
             return None
@@ -439,11 +508,36 @@ class Extractor:
         medium = (speaker.text, s_start, s_end) if speaker.text in self.media else None
         return Found(kind_name, status, speaker, (match.start(), match.end()), [content], medium)
 
+    def _leading_source(self, start: int, end: int) -> tuple[int, int] | None:
+        """Determiners and particles, then capitalised words: the source opening text[start:end]."""
+        first: int | None = None
+        last: int | None = None
+        small = self.lexicon.cue_blockers | self.lexicon.name_particles
+        for word in re.finditer(r"[\w’'.-]+", self.text[start:end]):
+            value = word.group()
+            if value[:1].isupper():
+                first = start + word.start() if first is None else first
+                last = start + word.end()
+            elif value.casefold() in small and last is None:
+                first = start + word.start() if first is None else first
+            else:
+                break
+        return (first, last) if first is not None and last is not None else None
+
     def _indirect(self, start: int, end: int, match: Hit, following: int) -> Found | None:
         text = self.text
         speaker = self._parsed_speaker(start, end, match) or speaker_before(
             text, start, match.start(), self.lexicon
         )
+        rejected = None
+        if (
+            speaker is not None
+            and self.check_speakers
+            and not plausible(speaker.text, self.lexicon)
+        ):
+            # "Если … возобновятся, …, сказал дипломат": look after the cue; when nothing
+            # better is there, the claim stays and `_check_speaker` drops its speaker.
+            speaker, rejected = None, speaker
         content_left = False
         if speaker is None and self._inverted_context(start, match.start()):
             rest = _WORD.findall(text[match.end() : end])
@@ -454,7 +548,7 @@ class Extractor:
                     speaker = None  # "…, he told Reuters": the outlet heard it, it did not say it
                 content_left = speaker is not None
         if speaker is None:
-            speaker = self._sentence_subject(start, match.start())
+            speaker = self._sentence_subject(start, match.start()) or rejected
         if speaker is None:
             return None
         medium = medium_after(text, match.end(), end, self.lexicon, self.media)
@@ -564,10 +658,32 @@ class Extractor:
         for start, end in self.sentences:
             if covered.overlaps(start, end):
                 continue
-            words = _WORD.findall(self.text[start:end])
-            if len(words) < MIN_ASSERTION_WORDS or self.text[start:end].rstrip().endswith("?"):
+            if not check_worthy(self.text[start:end], self.lexicon):
                 continue
             content = _content(self.text, start, end)
             if content is not None:
                 result.append(Found("unattributed", "unattributed", None, None, [content]))
         return result
+
+
+def check_worthy(sentence: str, lexicon: ClaimLexicon) -> bool:
+    """Whether a sentence nobody is credited with is a fact worth checking.
+
+    A statement (no question, no exclamation) of at least `MIN_ASSERTION_WORDS` words, not
+    in the first or second person (`first_person`: a post's own voice, "I love …"), that
+    carries a figure (a digit, or a number word or vague amount of `[quantities]`) or an
+    event or causal word (`[claims] event_stems`: one of five letters or more begins a word,
+    "arrest" for "arrested"; a shorter one is a whole word, "won", "led", "cut").
+    """
+    stripped = sentence.rstrip(" ”»\"’')")
+    words = _WORD.findall(sentence)
+    if len(words) < MIN_ASSERTION_WORDS or stripped.endswith(("?", "!")):
+        return False
+    folded = [w.casefold() for w in words]
+    if any(w in lexicon.first_person for w in folded):
+        return False
+    if any(c.isdigit() for c in sentence) or any(w in lexicon.figure_words for w in folded):
+        return True
+    long = tuple(s for s in lexicon.event_stems if len(s) >= EVENT_STEM_CHARS)
+    short = frozenset(s for s in lexicon.event_stems if len(s) < EVENT_STEM_CHARS)
+    return any(w in short or (long and w.startswith(long)) for w in folded)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from newstrace.analysis.claims.lexicon import ClaimLexicon
+from newstrace.analysis.claims.plausible import plausible
 
 # Longest subject taken whole before a cue ("longtime Democratic pollster Pat Caddell");
 # a longer clause keeps only its trailing name. 12: all-spans overlap F1 on PolNeAR train
@@ -15,6 +16,8 @@ MAX_SUBJECT_WORDS = 12
 MAX_ROLE_WORDS = 15
 # Longest speaker read after a cue ("said a prominent Republican National Committee member").
 MAX_SPEAKER_AFTER_WORDS = 15
+# Most role words before a name read after a cue ("заявила депутат Анна Соколова").
+MAX_ROLE_BEFORE_NAME = 3
 # How far after a cue its medium may be named ("spoke in a detailed interview with TASS").
 MEDIUM_REACH_CHARS = 60
 
@@ -122,7 +125,22 @@ def speaker_before(
     while True:
         found = lexicon.auxiliaries.search(text, clause_start, end)
         if not found:
-            break
+            # "Она откровенно рассказала": an adverb between the subject and its cue.
+            adverb = re.search(r"([\w’'-]+)\s+([\w’'-]+)\s*$", text[clause_start:end])
+            word = adverb.group(2) if adverb else ""
+            subject = adverb.group(1) if adverb else ""
+            if not (
+                (
+                    subject[:1].isupper()
+                    or subject.casefold() in lexicon.pronouns | lexicon.auxiliary_words
+                )
+                and word[:1].islower()
+                and word.casefold() in lexicon.function_words
+                and word.casefold() not in lexicon.pronouns
+            ):
+                break
+            end = clause_start + adverb.start(2)  # type: ignore[union-attr]
+            continue
         end = found.start()
     left = text[clause_start:end]
     inverted = lexicon.inverted.search(left)
@@ -156,12 +174,38 @@ def speaker_before(
             if run is None:
                 return None
             start, stop = run
+        subject_end = _before_object(text, start, stop, lexicon)
+        if subject_end is None:
+            return None
+        stop = subject_end
         kind = classify(text[start:stop], start == clause_start, lexicon)
         return Speaker(start, stop, text[start:stop], kind) if kind else None
     commas = [b for b in boundaries if b.group() == ","]
     if commas and commas[-1].end() == boundaries[-1].end() and len(commas) >= 2:
         return _appositive(text, clause_start, commas, lexicon)
     return None
+
+
+def _before_object(text: str, start: int, stop: int, lexicon: ClaimLexicon) -> int | None:
+    """ "Reeves threatened Moore": the speaker ends before the word that makes Moore an object.
+
+    None when nothing is left before that word: whoever is threatened or targeted is not
+    the speaker of what follows.
+    """
+    for word in _WORD.finditer(text, start, stop):
+        value = word.group()
+        if value[:1].islower() and value.casefold() in lexicon.object_markers:
+            if word.start() == start:
+                return None
+            end = _trim(text, start, word.start())[1]
+            while True:
+                last = re.search(r"\s([\w’']+)$", text[start:end])
+                verbal = lexicon.auxiliary_words | lexicon.clause_words
+                if last is None or last.group(1).casefold() not in verbal:
+                    break
+                end = _trim(text, start, start + last.start())[1]
+            return end if end > start else None
+    return stop
 
 
 def _complement_end(text: str, start: int, end: int, lexicon: ClaimLexicon) -> int:
@@ -242,7 +286,9 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
         return Speaker(start, start + len(hyphen.group(1)), hyphen.group(1), "pronoun")
     stop_match = _BOUNDARY.search(text, cue_end, limit)
     stop = stop_match.start() if stop_match else limit
-    marker = lexicon.medium_markers.search(text, cue_end, stop)
+    # "disse a deputada": a marker word right after the cue is the speaker's determiner.
+    first = _WORD.search(text, cue_end, stop)
+    marker = lexicon.medium_markers.search(text, first.end() if first else cue_end, stop)
     start, stop = _trim(text, cue_end, marker.start() if marker else stop)
     words = text[start:stop].split()
     if not words or len(words) > MAX_SPEAKER_AFTER_WORDS:
@@ -253,11 +299,28 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
         if run is not None:
             stop = run
             words = text[start:stop].split()
+    else:
+        # "заявила депутат Анна Соколова в суде после …": a role, the name, then no more.
+        for index, word in enumerate(_WORD.finditer(text, start, stop)):
+            if index > MAX_ROLE_BEFORE_NAME:
+                break
+            if _is_upper_word(word.group()):
+                run = _leading_name(text, word.start(), stop, lexicon)
+                if run is not None:
+                    stop = run
+                    words = text[start:stop].split()
+                break
     kind = classify(text[start:stop], False, lexicon)
     if kind is None:
         return None
-    if kind == "phrase" and words[0].casefold() not in lexicon.cue_blockers:
-        return None  # "said in a statement": a phrase after the cue speaks only as "the …"
+    # "said in a statement": a phrase after the cue speaks only as "the …"; in a language
+    # without articles ("сказал дипломат") a short plausible phrase speaks as it is.
+    if (
+        kind == "phrase"
+        and words[0].casefold() not in lexicon.cue_blockers
+        and (lexicon.cue_blockers or len(words) > 3 or not plausible(text[start:stop], lexicon))
+    ):
+        return None
     role = re.match(r",\s*([^\W\d_][^.;!?]*)", text[stop:limit])
     if role and role.group(1)[:1].islower() and len(role.group(1).split()) <= 2 * MAX_ROLE_WORDS:
         r_start, r_end = _trim(text, stop + role.start(1), stop + role.end(1))
