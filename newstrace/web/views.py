@@ -19,7 +19,7 @@ from newstrace.web.story import summary_lines
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 # The order entity kinds are listed in on the article page.
-ENTITY_KINDS = ("person", "organization", "place", "medium", "other")
+ENTITY_KINDS = ("person", "organization", "group", "place", "medium", "other")
 
 
 def _page(request: Request, template: str, context: dict[str, object]) -> Response:
