@@ -48,7 +48,10 @@ ARTICLES = pa.schema(
         pa.field("byline", _TEXT),
         pa.field("published", _TEXT),
         pa.field("published_raw", _TEXT),
-        pa.field("models", pa.map_(pa.string(), pa.string())),
+        pa.field(
+            "models",
+            pa.list_(pa.struct([pa.field("component", _TEXT), pa.field("model", _TEXT)])),
+        ),
         pa.field("fetched", _TEXT),
         pa.field("language", _TEXT),
         pa.field("text", _TEXT),
@@ -152,7 +155,7 @@ def article_rows(article: Article, file: str, position: int, fetched: str | None
     origin = {"file": file, "position": position}
     row: Row = {name: data.get(name) for name in ARTICLES.names}
     row.update(origin, fetched=fetched)
-    row["models"] = sorted(data["models"].items())
+    row["models"] = [{"component": k, "model": v} for k, v in sorted(data["models"].items())]
     summary = data["summary"]
     row["summary"] = (
         None if summary is None else {k: summary[k] for k in ("text", "version", "sentences")}
@@ -209,7 +212,7 @@ def article_from_rows(row: Row, claims: list[Row], entities: list[Row]) -> Artic
         byline=row["byline"],
         published=row["published"],
         published_raw=row.get("published_raw"),
-        models=dict(row.get("models") or []),
+        models={m["component"]: m["model"] for m in row.get("models") or []},
         language=row["language"],
         text=row["text"] or "",
         removed=[Removed(**r) for r in row.get("removed") or []],
