@@ -20,14 +20,14 @@ from newstrace.settings import Settings
 
 __all__ = [
     "INITIAL_FIELDS",
-    "analysed_length",
-    "analysed_text",
     "AnalysisError",
     "BudgetExceeded",
     "Context",
     "Deadline",
     "Stage",
     "StageFunc",
+    "analysed_length",
+    "analysed_text",
     "check_order",
     "stage",
 ]

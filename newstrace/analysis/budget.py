@@ -51,8 +51,7 @@ class Deadline:
     def exceeded(self) -> BudgetExceeded:
         where = f" (in stage {self.stage})" if self.stage else ""
         return BudgetExceeded(
-            f"analysis took over {self.budget:g} s{where}; "
-            "raise analysis.time_budget to allow more"
+            f"analysis took over {self.budget:g} s{where}; raise analysis.time_budget to allow more"
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newstrace.analysis.base import Context, analysed_text, stage
+from newstrace.analysis.base import Context, Deadline, analysed_text, stage
 from newstrace.analysis.claims.lexicon import lexicon
 from newstrace.analysis.claims.resolve import resolve
 from newstrace.analysis.claims.rules import Extractor, Found, naive_sentences
@@ -38,6 +38,7 @@ def extract_claims(
     entities: list[Entity] | None = None,
     media: list[str] | None = None,
     nlp: Any = None,
+    deadline: Deadline | None = None,
 ) -> list[Claim]:
     """Every claim of a text: quotes, indirect speech, according-to, verification, weasels.
 
@@ -45,7 +46,7 @@ def extract_claims(
     reported clauses; without it the rules alone do.
     """
     known = frozenset(media or []) | frozenset(e.text for e in entities or [] if e.kind == "medium")
-    found = Extractor(text, sentences, lexicon(language), known, nlp).run()
+    found = Extractor(text, sentences, lexicon(language), known, nlp, deadline).run()
     return resolve(found, text, lexicon(language), known, list(entities or []))
 
 
@@ -65,7 +66,7 @@ def claims(article: Article, context: Context) -> Article:
     if nlp is not None and "parser" not in getattr(nlp, "pipe_names", []):
         nlp = None
     article.claims = extract_claims(
-        text, sentences, article.language, article.entities, article.media, nlp
+        text, sentences, article.language, article.entities, article.media, nlp, context.deadline
     )
     return article
 

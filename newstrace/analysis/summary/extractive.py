@@ -18,6 +18,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import islice
 
 from newstrace.model import Article, Claim, Sentence, Summary, SummarySentence
 
@@ -26,7 +27,10 @@ from newstrace.model import Article, Claim, Sentence, Summary, SummarySentence
 SUMMARY_VERSION = "2"
 
 _WORD = re.compile(r"\w+")
-_QUOTED = re.compile(r"[\"«“„「『](.*?)[\"»”“」』]", re.DOTALL)
+_LINE = re.compile(r"^[^\n]*\S[^\n]*", re.MULTILINE)  # anchored: one try per line
+# A quotation: an opening mark, then everything up to the first closing mark.
+_OPENING = re.compile(r"[\"«“„「『]")
+_CLOSING = re.compile(r"[\"»”“」』]")
 # What may end a sentence, once closing quotes and brackets are set aside.
 _TERMINAL = frozenset(".!?…。！？؟।;")
 _CLOSERS = frozenset("\"'»”’)]」』")
@@ -181,16 +185,32 @@ def _unfinished(text: str) -> bool:
 
 
 def _quoted_share(text: str) -> float:
-    inside = sum(len(m.group(1)) for m in _QUOTED.finditer(text))
+    """Share of the sentence inside quotation marks.
+
+    A scan, not one regex: with an opening mark left unclosed every later opening mark
+    searched to the end of the sentence again (quadratic); here the first unclosed one stops.
+    """
+    inside = 0
+    position = 0
+    while (opening := _OPENING.search(text, position)) is not None:
+        closing = _CLOSING.search(text, opening.end())
+        if closing is None:
+            break
+        inside += closing.start() - opening.end()
+        position = closing.end()
     return min(1.0, inside / max(1, len(text.strip())))
 
 
-def _units(article: Article) -> list[_Unit]:
-    """The article's sentences (or its lines, when no sentences were made), non-empty."""
-    spans: list[Sentence] = list(article.sentences[:MAX_SENTENCES])
+def _units(article: Article, within: int | None = None) -> list[_Unit]:
+    """The article's sentences (or its lines, when no sentences were made), non-empty.
+
+    At most MAX_SENTENCES, and only those ending by `within` when it is given.
+    """
+    limit = len(article.text) if within is None else within
+    spans: list[Sentence] = [s for s in article.sentences[:MAX_SENTENCES] if s.end <= limit]
     if not spans and article.text.strip():
-        lines = re.finditer(r"[^\n]*\S[^\n]*", article.text)
-        spans = [Sentence(m.start(), m.end()) for _, m in zip(range(MAX_SENTENCES), lines)]
+        lines = islice(_LINE.finditer(article.text, 0, limit), MAX_SENTENCES)
+        spans = [Sentence(m.start(), m.end()) for m in lines]
     units: list[_Unit] = []
     for span in spans:
         start, end = max(0, span.start), min(len(article.text), span.end)
@@ -208,9 +228,11 @@ def _units(article: Article) -> list[_Unit]:
     return units
 
 
-def sentence_features(article: Article) -> tuple[list[tuple[int, int]], list[list[float]]]:
+def sentence_features(
+    article: Article, within: int | None = None
+) -> tuple[list[tuple[int, int]], list[list[float]]]:
     """Each sentence's (start, end) and its feature values, in FEATURES order."""
-    units = _units(article)
+    units = _units(article, within)
     count = len(units)
     document_frequency: dict[str, int] = {}
     for unit in units:
@@ -295,14 +317,25 @@ def _dangling_speaker(start: int, end: int, dangling: list[int]) -> bool:
     return index < len(dangling) and dangling[index] < end
 
 
-def summarize(article: Article, *, sentences: int = 3, words: int | None = None) -> Summary:
+def summarize(
+    article: Article, *, sentences: int = 3, words: int | None = None, within: int | None = None
+) -> Summary:
     """The article's summary: at most `sentences` sentences, within `words` words if given.
 
-    The best sentence is always shown, even when it alone is longer than `words`.
+    The best sentence is always shown, even when it alone is longer than `words`. Only the
+    sentences ending by character `within` are considered when it is given.
     """
     weights = SEVERAL_WEIGHTS if words is None and sentences > 1 else WEIGHTS
+    features = sentence_features(article, within)
     return summarize_with(
-        article, weights, REDUNDANCY, BREVITY, LEAD, sentences=sentences, words=words
+        article,
+        weights,
+        REDUNDANCY,
+        BREVITY,
+        LEAD,
+        sentences=sentences,
+        words=words,
+        features=features,
     )
 
 
