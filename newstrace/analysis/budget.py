@@ -14,7 +14,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
@@ -35,18 +35,37 @@ class Deadline:
     budget: float
     stage: str = ""
     started: float = field(default_factory=time.monotonic)
+    # Set while a model loads (`paused`); the timer re-armed when it ends (`alarm`).
+    paused_at: float | None = None
+    rearm: Callable[[], None] | None = None
 
     @property
     def at(self) -> float:
         return self.started + self.budget if self.budget > 0 else float("inf")
 
     def expired(self) -> bool:
-        return time.monotonic() >= self.at
+        return self.paused_at is None and time.monotonic() >= self.at
 
     def check(self) -> None:
         """Raise `BudgetExceeded` naming the current stage once the budget is spent."""
-        if self.budget > 0 and time.monotonic() >= self.started + self.budget:
+        if self.budget > 0 and self.expired():
             raise self.exceeded()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside does not count: loading a model once per process is not the
+        document's doing (the first document of a run would pay for every model)."""
+        if self.paused_at is not None:
+            yield
+            return
+        self.paused_at = time.monotonic()
+        try:
+            yield
+        finally:
+            self.started += time.monotonic() - self.paused_at
+            self.paused_at = None
+            if self.rearm is not None:
+                self.rearm()
 
     def exceeded(self) -> BudgetExceeded:
         where = f" (in stage {self.stage})" if self.stage else ""
@@ -77,15 +96,21 @@ def alarm(deadline: Deadline) -> Iterator[None]:
         return
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise deadline.exceeded()
+        if deadline.paused_at is None:  # a model loading: `paused` re-arms when it is done
+            raise deadline.exceeded()
+
+    def arm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, max(deadline.at - time.monotonic(), 0.0) + ALARM_GRACE)
 
     previous = signal.signal(signal.SIGALRM, interrupt)
-    delay = max(deadline.at - time.monotonic(), 0.0) + ALARM_GRACE
     armed_at = time.monotonic()
-    before_delay, before_interval = signal.setitimer(signal.ITIMER_REAL, delay)
+    before_delay, before_interval = signal.getitimer(signal.ITIMER_REAL)
+    arm()
+    deadline.rearm = arm
     try:
         yield
     finally:
+        deadline.rearm = None
         signal.setitimer(signal.ITIMER_REAL, 0)
         # None: the handler was set outside Python; the default is the closest we can restore.
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)

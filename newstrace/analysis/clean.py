@@ -202,7 +202,8 @@ def is_bio(line: str) -> bool:
 )
 def clean(article: Article, context: Context) -> Article:
     """Take furniture, related headlines, repeats, byline, bio and title out of the body."""
-    current = rules()
+    with context.deadline.paused():  # every language's data, read once per process
+        current = rules()
     lines = article.text.split("\n")
     reasons: dict[int, str] = {}
     content = [i for i, line in enumerate(lines) if line.strip()]

@@ -365,10 +365,14 @@ def find_entities(
     text: str, language: str | None, sentences: list[Sentence], context: Context | None = None
 ) -> list[Entity]:
     """Every entity of a text, keyed across languages; works with or without spaCy."""
-    gaz = gazetteer()
+    deadline = context.deadline if context is not None else None
+    if deadline is not None:
+        with deadline.paused():  # built once per process: not this document's time
+            gaz = gazetteer()
+    else:
+        gaz = gazetteer()
     rules = rules_for(language)
     nlp = spacy_pipeline(language, context)
-    deadline = context.deadline if context is not None else None
     candidates = gazetteer_candidates(text, gaz)
     if nlp is not None:
         candidates += spacy_candidates(text, sentences, nlp, rules, gaz, deadline)

@@ -165,6 +165,7 @@ def language(article: Article, context: Context) -> Article:
         )
     declared = article.language
     given = context.models.get(MODEL_KEY)
-    identifier = given if isinstance(given, LanguageIdentifier) else None
+    with context.deadline.paused():  # loaded once per process: not this document's time
+        identifier = given if isinstance(given, LanguageIdentifier) else shared_identifier()
     article.language = detect_language(article.text, declared, identifier)
     return article

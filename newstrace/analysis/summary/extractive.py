@@ -207,7 +207,9 @@ def _units(article: Article, within: int | None = None) -> list[_Unit]:
     At most MAX_SENTENCES, and only those ending by `within` when it is given.
     """
     limit = len(article.text) if within is None else within
-    spans: list[Sentence] = [s for s in article.sentences[:MAX_SENTENCES] if s.end <= limit]
+    spans: list[Sentence] = [
+        s for s in article.sentences[:MAX_SENTENCES] if within is None or s.end <= within
+    ]
     if not spans and article.text.strip():
         lines = islice(_LINE.finditer(article.text, 0, limit), MAX_SENTENCES)
         spans = [Sentence(m.start(), m.end()) for m in lines]
