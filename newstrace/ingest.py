@@ -83,9 +83,7 @@ def ingest_documents(
                 report.passed_over.append(document)
             continue
         outcome: Article | Failure = (
-            document
-            if isinstance(document, Failure)
-            else try_analyze(document, context, pipeline)
+            document if isinstance(document, Failure) else try_analyze(document, context, pipeline)
         )
         if isinstance(outcome, Failure):
             store.record_failure(outcome)

@@ -135,3 +135,13 @@ def test_ingest_goes_on_after_a_document_that_hits_a_bug() -> None:
         assert [a.source for a in report.articles] == ["first.txt", "third.txt"]
         assert store.count() == 2
         assert [f.source for f in store.failures()] == ["boom.txt"]
+
+
+def test_lone_surrogates_become_replacement_characters_and_the_article_gets_an_id() -> None:
+    # Found by tests/test_fuzz_analyze.py: the article id failed to encode "\ud800".
+    raw = RawDocument(source="s.txt", text="Words A\ud800B of a text\udfff here.", title="T\udbff")
+    outcome = try_analyze(raw)
+    assert isinstance(outcome, Article)
+    assert outcome.text == "Words A\ufffdB of a text\ufffd here."
+    assert outcome.title == "T\ufffd"
+    assert outcome.id == article_id(outcome.text)
