@@ -39,19 +39,8 @@ def test_dates_every_common_form_becomes_utc_iso(raw: object, expected: str) -> 
 
 @pytest.mark.parametrize(
     "raw",
-    [
-        "",
-        "   ",
-        "hello world",
-        "2026-13-45",
-        "0",
-        "il y a 3 jours",
-        "yesterday",
-        None,
-        True,
-        "1066-10-14",
-        "x" * 500,
-    ],
+    ["", "   ", "hello world", "2026-13-45", "0", "il y a 3 jours", "yesterday", None, True,
+     "1066-10-14", "x" * 500],
 )
 def test_dates_unreadable_or_relative_or_implausible_give_none(raw: object) -> None:
     assert normalise_date(raw) is None

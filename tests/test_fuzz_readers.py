@@ -98,27 +98,8 @@ WARC = _warc()
 # Unicode that breaks naive code: RTL and bidi controls, zero-width joiners and spaces,
 # combining marks, lone surrogates (as they arrive through surrogateescape), C0/C1 controls.
 NASTY = st.sampled_from(
-    [
-        "\u202e",
-        "\u200f",
-        "\u200b",
-        "\u200d",
-        "\ufeff",
-        "\u0301" * 30,
-        "\ud800",
-        "\udfff",
-        "\x00",
-        "\x1b[31m",
-        "\x85",
-        "\u2028",
-        "\r",
-        "\n" * 50,
-        "<",
-        "&",
-        "]]>",
-        "<!--",
-        "\ufffd",
-    ]
+    ["\u202e", "\u200f", "\u200b", "\u200d", "\ufeff", "\u0301" * 30, "\ud800", "\udfff",
+     "\x00", "\x1b[31m", "\x85", "\u2028", "\r", "\n" * 50, "<", "&", "]]>", "<!--", "\ufffd"]
 )
 NOISE = st.one_of(
     st.binary(max_size=300),
