@@ -69,8 +69,14 @@ noise = st.text(characters, max_size=400)
 words = st.sampled_from(["said", "according", "to", "Putin", "«", "»", "“", "\n", "3 000", "."])
 one_character_lines = st.lists(st.sampled_from(TRICKY), max_size=300).map("\n".join)
 long_lines = st.builds(
-    lambda word, count: (word + " ") * count,
-    st.sampled_from(["word", "Said", "«a", "‘x", "U.S.", "1.", "\u0301", "20 000", " "]),
+    lambda words, count: (" ".join(words) + " ") * (count // len(words) + 1),
+    st.lists(
+        st.sampled_from(
+            ["word", "Said", "«a", "‘x", "U.S.", "1.", "\u0301", "20 000", " ", "Putin"]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
     # Both short and long: hypothesis alone favours small counts.
     st.one_of(st.integers(1, 1000), st.integers(LONG_LINE // 60, LONG_LINE // 6)),
 )
