@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from newstrace.model import Article, Failure, RawDocument, Skipped
-from newstrace.pipeline import Context, try_analyze
+from newstrace.pipeline import Context, Pipeline, try_analyze
 from newstrace.readers import read_sources
 from newstrace.settings import Settings
 from newstrace.store.base import BaseStore
@@ -67,8 +67,12 @@ def ingest_documents(
     store: BaseStore,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    pipeline: Pipeline | None = None,
 ) -> IngestReport:
-    """Analyse and store documents (and record the failures that readers already found)."""
+    """Analyse and store documents (and record the failures that readers already found).
+
+    `pipeline` replaces `analyze`'s default stages (tests, custom stage lists).
+    """
     settings = settings or Settings()
     context = Context(settings=settings)
     report = IngestReport()
@@ -79,7 +83,7 @@ def ingest_documents(
                 report.passed_over.append(document)
             continue
         outcome: Article | Failure = (
-            document if isinstance(document, Failure) else try_analyze(document, context)
+            document if isinstance(document, Failure) else try_analyze(document, context, pipeline)
         )
         if isinstance(outcome, Failure):
             store.record_failure(outcome)

@@ -20,16 +20,23 @@ Each stage lives in its own module of `newstrace.analysis` (claims and summary a
 subpackages) and declares the fields it reads and writes (`newstrace.analysis.base`);
 `Pipeline` checks the order when it is built, so a stage placed before its inputs exist
 fails at start-up naming both. This module only composes and runs them.
+
+No document stalls or ends a run: `Pipeline.run` gives each document `analysis.time_budget`
+seconds (checked between stages, inside the long loops, and by a SIGALRM timer in the main
+thread), and `try_analyze` turns any exception a stage raises into a `Failure` naming the
+stage, with the traceback in the `newstrace` log (docs/reliability.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from newstrace.analysis.base import AnalysisError, Context, Stage, check_order
+from newstrace.analysis.base import AnalysisError, Context, Deadline, Stage, check_order
+from newstrace.analysis.budget import alarm
 from newstrace.analysis.claims import claims
 from newstrace.analysis.clean import clean
 from newstrace.analysis.entities import entities
@@ -54,6 +61,8 @@ __all__ = [
     "try_analyze",
 ]
 
+log = logging.getLogger("newstrace")
+
 
 class Pipeline:
     """Stages in order, checked once: each stage's inputs must be written before it."""
@@ -66,9 +75,14 @@ class Pipeline:
         context = context or Context()
         context.raw = raw
         context.used_models = {}
+        deadline = context.deadline = Deadline(context.settings.analysis.time_budget)
         article = Article(id="", source=raw.source)
-        for current in self.stages:
-            article = current.run(article, context)
+        with alarm(deadline):
+            for current in self.stages:
+                deadline.stage = current.name
+                article = current.run(article, context)
+                deadline.check()
+        deadline.stage = ""
         if len(article.text.strip()) < context.settings.min_text_chars:
             raise AnalysisError("no article text left after cleaning")
         article.id = article_id(article.text)
@@ -105,9 +119,38 @@ def analyze(raw: RawDocument, context: Context | None = None) -> Article:
     return _DEFAULT.run(raw, context)
 
 
-def try_analyze(raw: RawDocument, context: Context | None = None) -> Article | Failure:
-    """`analyze`, with a failure (source and reason) instead of an exception."""
+def try_analyze(
+    raw: RawDocument, context: Context | None = None, pipeline: Pipeline | None = None
+) -> Article | Failure:
+    """`analyze` (or `pipeline.run`), with a failure (source and reason) instead of an exception.
+
+    An `AnalysisError` is the document's fault and its message is the reason. Any other
+    exception is a bug met on this document: the reason names the stage, the exception
+    type and its message in one line, the traceback goes to the `newstrace` log, and the
+    caller's run goes on with the next document.
+    """
+    context = context or Context()
     try:
-        return analyze(raw, context)
+        return pipeline.run(raw, context) if pipeline is not None else analyze(raw, context)
     except AnalysisError as error:
         return Failure(source=raw.source, reason=str(error))
+    except Exception as error:  # a bug met on one document must not end the run
+        stage = context.deadline.stage
+        where = f"in stage {stage}" if stage else "after the last stage"
+        message = _one_line(str(error))
+        reason = f"analysis failed {where}: {type(error).__name__}" + (
+            f": {message}" if message else ""
+        )
+        log.warning("%s: %s", raw.source, reason)
+        log.debug("traceback of the failure of %s", raw.source, exc_info=True)
+        return Failure(source=raw.source, reason=reason)
+
+
+# A reason is one line of at most this many characters: an exception message may quote a
+# whole document.
+MAX_REASON_CHARS = 300
+
+
+def _one_line(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_REASON_CHARS else line[: MAX_REASON_CHARS - 1] + "…"

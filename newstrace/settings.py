@@ -57,6 +57,16 @@ class AnalysisSettings:
     # Seconds one document may take to analyse before it is recorded as failed and the run
     # goes on; 0 turns the budget off. The slowest dev article takes well under a second.
     time_budget: float = 10.0
+    # The deep stages (entities, quantities, media, claims, signals, summary) read the clean
+    # text up to this many characters, cut at a line break or space; the text itself stays
+    # whole. 100,000 is ~3x the longest article of the dev corpus (34,309 characters, a
+    # PolNeAR article), and bounds their time and memory (docs/reliability.md).
+    max_analysed_chars: int = 100_000
+    # A clean text with fewer distinct words is not news prose and is recorded as a failure
+    # ("vm", "404 Not Found", one word repeated). The fewest of any dev text is 4 (an ITN
+    # blurb: "Argentiina voitti jalkapallon maailmanmestaruuden."); a character of a script
+    # written without spaces (Chinese, Japanese, Thai) counts as a word.
+    min_prose_words: int = 3
 
 
 @dataclass(frozen=True)

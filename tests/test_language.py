@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import DEV, SEEDS
 
 from newstrace.analysis.base import Context
 from newstrace.analysis.language import detect_language, iso_code, language
+from newstrace.errors import AnalysisError
 from newstrace.model import Article
 
 # Measured 2026-11 on the dev corpus (py3langid 0.4.0, no declared language):
@@ -72,10 +74,44 @@ def test_language_declared_wrongly_does_not_override_a_clear_article() -> None:
 
 
 def test_language_of_text_without_letters_is_none() -> None:
-    assert _run("12 345 678 — 2024 / 3.5 % !!!") is None
-    assert _run("") is None
-    assert _run("   \n ") is None
-    assert _run("🎉🎉 👍") is None
+    assert detect_language("12 345 678 — 2024 / 3.5 % !!!") is None
+    assert detect_language("") is None
+    assert detect_language("   \n ") is None
+    assert detect_language("🎉🎉 👍") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("12 345 678 — 2024 / 3.5 % !!!", 0),
+        ("🎉🎉 👍", 0),
+        ("vm\n", 1),  # /etc/hostname
+        ("word " * 20_000, 1),
+        ("404 Not Found", 2),
+    ],
+)
+def test_text_of_too_few_distinct_words_is_not_news_prose(text: str, found: int) -> None:
+    with pytest.raises(AnalysisError, match=rf"^not news prose: {found} distinct word"):
+        _run(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Finland blir medlem i NATO.",  # the shortest dev blurbs: 4 or 5 words
+        "Argentiina voitti jalkapallon maailmanmestaruuden.",
+        "11月30号，江泽民死脱，享年96岁。",  # a character of Chinese counts as a word
+    ],
+)
+def test_one_sentence_blurbs_are_news_prose(text: str) -> None:
+    assert _run(text) is not None
+
+
+def test_a_guess_below_the_confidence_floor_is_no_language() -> None:
+    # py3langid's best guess for "404 Not Found" is English at 0.027: a guess, not a language.
+    assert detect_language("404 Not Found") is None
+    assert detect_language("404 Not Found", declared="de") is None  # no weight for German
+    assert detect_language("The government said on Monday it would raise taxes.") == "en"
 
 
 def test_language_codes_are_two_letter_where_iso_639_1_has_one() -> None:

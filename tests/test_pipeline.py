@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 
 import pytest
@@ -11,8 +12,10 @@ from conftest import SEEDS
 from newstrace.analysis.base import Context, stage
 from newstrace.analysis.extract import extract
 from newstrace.errors import AnalysisError
+from newstrace.ingestion import ingest_documents
 from newstrace.model import Article, Failure, RawDocument
 from newstrace.pipeline import Pipeline, analyze, article_id, default_pipeline, try_analyze
+from newstrace.store import Store
 
 
 @stage("needs_sentences", reads=["sentences"], writes=["claims"])
@@ -88,3 +91,57 @@ def test_html_metadata_comes_from_the_page_and_reader_metadata_wins() -> None:
     assert "officials said" in found.text
     told = analyze(RawDocument(source="page.html", html=html, title="Given title"))
     assert told.title == "Given title"
+
+
+@stage("explode", reads=["text"], writes=["summary"])
+def explode(article: Article, context: Context) -> Article:
+    if "boom" in article.text:
+        raise KeyError("no such\nthing")
+    return article
+
+
+def test_a_bug_in_a_stage_is_a_failure_naming_the_stage_and_the_exception(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    raw = RawDocument(source="boom.txt", text="This text goes boom in a stage.")
+    with caplog.at_level(logging.DEBUG, logger="newstrace"):
+        outcome = try_analyze(raw, pipeline=Pipeline([extract, explode]))
+    assert isinstance(outcome, Failure)
+    assert outcome.source == "boom.txt"
+    assert outcome.reason == "analysis failed in stage explode: KeyError: 'no such\\nthing'"
+    warning = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in warning] == [f"boom.txt: {outcome.reason}"]
+    assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
+
+
+def test_analysis_errors_keep_their_own_reason_in_a_custom_pipeline() -> None:
+    outcome = try_analyze(RawDocument(source="e.txt", text=" "), pipeline=Pipeline([extract]))
+    assert isinstance(outcome, Failure)
+    assert outcome.reason == "empty document: no text"
+
+
+def test_ingest_goes_on_after_a_document_that_hits_a_bug() -> None:
+    documents = [
+        RawDocument(source="first.txt", text="The first article is fine and has words."),
+        RawDocument(source="boom.txt", text="The second article goes boom in a stage."),
+        RawDocument(source="third.txt", text="The third article is fine too, with words."),
+    ]
+    with Store(memory=True) as store:
+        report = ingest_documents(documents, store, pipeline=Pipeline([extract, explode]))
+        assert report.ingested == 2
+        assert report.failed == 1
+        assert [f.source for f in report.failures] == ["boom.txt"]
+        assert "in stage explode: KeyError" in report.failures[0].reason
+        assert [a.source for a in report.articles] == ["first.txt", "third.txt"]
+        assert store.count() == 2
+        assert [f.source for f in store.failures()] == ["boom.txt"]
+
+
+def test_lone_surrogates_become_replacement_characters_and_the_article_gets_an_id() -> None:
+    # Found by tests/test_fuzz_analyze.py: the article id failed to encode "\ud800".
+    raw = RawDocument(source="s.txt", text="Words A\ud800B of a text\udfff here.", title="T\udbff")
+    outcome = try_analyze(raw)
+    assert isinstance(outcome, Article)
+    assert outcome.text == "Words A\ufffdB of a text\ufffd here."
+    assert outcome.title == "T\ufffd"
+    assert outcome.id == article_id(outcome.text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from newstrace.analysis.budget import BudgetExceeded, Deadline
 from newstrace.errors import AnalysisError
 from newstrace.model import Article, RawDocument
 from newstrace.settings import Settings
@@ -20,9 +21,13 @@ from newstrace.settings import Settings
 __all__ = [
     "INITIAL_FIELDS",
     "AnalysisError",
+    "BudgetExceeded",
     "Context",
+    "Deadline",
     "Stage",
     "StageFunc",
+    "analysed_length",
+    "analysed_text",
     "check_order",
     "stage",
 ]
@@ -30,11 +35,16 @@ __all__ = [
 
 @dataclass
 class Context:
-    """What a stage may use besides the article: settings, the raw document, models loaded once."""
+    """What a stage may use besides the article: settings, the raw document, models loaded once.
+
+    `deadline` is the time budget of the document being analysed (`Pipeline.run` sets a new
+    one per document); a long loop calls `context.deadline.check()` now and then.
+    """
 
     settings: Settings = field(default_factory=Settings)
     raw: RawDocument | None = None
     models: dict[str, object] = field(default_factory=dict)
+    deadline: Deadline = field(default_factory=lambda: Deadline(0.0))
     # What produced this document's analysis ({"entities": "spacy en_core_web_sm 3.8.0"}):
     # filled by the stages through `used`, stored with the article as `Article.models`.
     used_models: dict[str, str] = field(default_factory=dict)
@@ -83,3 +93,20 @@ def check_order(stages: Sequence[Stage]) -> None:
                 f"before any stage writes it{where}"
             )
         available |= current.writes
+
+
+def analysed_length(text: str, limit: int) -> int:
+    """How much of `text` the deep stages read: all of it, or up to `limit` characters cut
+    at the last line break (else space) before it, so that no word is cut in two."""
+    if limit <= 0 or len(text) <= limit:
+        return len(text)
+    cut = text.rfind("\n", 0, limit + 1)
+    if cut <= 0:
+        cut = max(text.rfind(" ", 0, limit + 1), 0)
+    return cut if cut > 0 else limit
+
+
+def analysed_text(article: Article, context: Context) -> str:
+    """The part of the clean text that the deep stages read (`analysis.max_analysed_chars`)."""
+    text = article.text
+    return text[: analysed_length(text, context.settings.analysis.max_analysed_chars)]

@@ -7,6 +7,7 @@ what the page says.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import trafilatura
@@ -15,6 +16,15 @@ from newstrace.analysis.base import AnalysisError, Context, stage
 from newstrace.dates import normalise_date
 from newstrace.model import Article
 from newstrace.settings import Settings
+
+# Lone surrogates are no characters: they cannot be encoded, stored or hashed (the fuzzing of
+# `analyze` found an article id failing on one). Each becomes U+FFFD, as a decoder would.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(value: str) -> str:
+    """`value` with every lone surrogate replaced by U+FFFD."""
+    return value if value.isascii() else SURROGATE.sub("\ufffd", value)
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,11 @@ def extract(article: Article, context: Context) -> Article:
     article.published_raw = article.published
     article.published = normalise_date(article.published, article.language)
     article.text = article.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    article.text = valid_unicode(article.text)
+    for name in ("title", "byline", "published", "outlet", "url", "language"):
+        value = getattr(article, name)
+        if value is not None:
+            setattr(article, name, valid_unicode(value))
     if not article.text.strip():
         raise AnalysisError("empty document: no text")
     return article

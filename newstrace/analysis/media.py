@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from newstrace import langdata
-from newstrace.analysis.base import Context, stage
+from newstrace.analysis.base import Context, analysed_text, stage
 from newstrace.model import Article, Entity
 from newstrace.nlp.gazetteer import gazetteer
 from newstrace.nlp.names import fold
@@ -22,6 +22,10 @@ GAP_WORDS = 4
 # A dateline signature: "(Reuters) -", "(AFP)", "— dpa", "/ TASS /" at a line or text edge.
 DATELINE_BEFORE = re.compile(r"(?:^|\n|[(\[/—–-])\s*$")
 DATELINE_AFTER = re.compile(r"^\s*(?:[)\]/]|[—–-]\s|:|\n|$)")
+# `is_cited` reads 80 folded characters on each side of a mention, within its sentence;
+# the sentence's edges are looked for this far only (a search to the text's ends, for
+# every mention of a text without full stops, was quadratic).
+SENTENCE_REACH = 400
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,14 @@ def cues(language: str | None) -> Cues:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    rights = [i for c in ".!?\n" if (i := text.find(c, end)) != -1]
-    return left, min(rights) if rights else len(text)
+    """The sentence around [start, end), or SENTENCE_REACH characters each side of it."""
+    floor = max(0, start - SENTENCE_REACH)
+    ceiling = min(len(text), end + SENTENCE_REACH)
+    left = max(text.rfind(c, floor, start) for c in ".!?\n") + 1
+    if left == 0:
+        left = floor
+    rights = [i for c in ".!?\n" if (i := text.find(c, end, ceiling)) != -1]
+    return left, min(rights) if rights else ceiling
 
 
 def is_cited(text: str, mention: Entity, found: Cues) -> bool:
@@ -94,5 +103,5 @@ def cited_media(text: str, language: str | None, entities: list[Entity]) -> list
 @stage("media", reads=["text", "language", "entities"], writes=["media"])
 def media(article: Article, context: Context) -> Article:
     """List the outlets the article cites, the first link of its provenance chain."""
-    article.media = cited_media(article.text, article.language, article.entities)
+    article.media = cited_media(analysed_text(article, context), article.language, article.entities)
     return article

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from newstrace import langdata
-from newstrace.analysis.base import Context, stage
+from newstrace.analysis.base import Context, analysed_text, stage
+from newstrace.analysis.spans import DisjointSpans
 from newstrace.model import Article, Quantity
 from newstrace.nlp.names import Folded, fold
 
@@ -185,10 +186,6 @@ def is_date_or_time(ftext: str, start: int, end: int, lex: Lexicon) -> bool:
     )
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < b and end > a for a, b in spans)
-
-
 def find_quantities(text: str, language: str | None) -> list[Quantity]:
     """Every figure and vague amount of a text, with its value and what it counts."""
     lex = lexicon(language)
@@ -214,19 +211,21 @@ def find_quantities(text: str, language: str | None) -> list[Quantity]:
         if factor == 1.0 and length == 4 and int(value) in YEARS and value.is_integer():
             continue
         found.append((match.start(), end, value * factor))
-    taken = [(a, percent_end(ftext, b, lex) or b) for a, b, _ in found]
+    # Figures never overlap each other, nor number words the spans already taken: one
+    # sorted index answers each "is this taken?" in O(log n) (a scan was quadratic).
+    taken = DisjointSpans([(a, percent_end(ftext, b, lex) or b) for a, b, _ in found])
     if lex.words is not None:
         for match in lex.words.finditer(ftext):
-            if _overlaps(taken, match.start(), match.end()):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             factor, end = _multiplier(ftext, match.end(), lex)
             found.append((match.start(), end, lex.numbers[match.group()] * factor))
-            taken.append((match.start(), end))
+            taken.add(match.start(), end)
     if lex.vague is not None:
         for match in lex.vague.finditer(ftext):
-            if not _overlaps(taken, match.start(), match.end()):
+            if not taken.overlaps(match.start(), match.end()):
                 found.append((match.start(), match.end(), None))
-                taken.append((match.start(), match.end()))
+                taken.add(match.start(), match.end())
     quantities: list[Quantity] = []
     for start, end, amount in sorted(found, key=lambda f: (f[0], f[1])):
         if lex.qualifiers is not None:
@@ -244,6 +243,9 @@ def find_quantities(text: str, language: str | None) -> list[Quantity]:
 
 @stage("quantities", reads=["text", "language"], writes=["quantities"])
 def quantities(article: Article, context: Context) -> Article:
-    """Find figures and vague amounts, so versions of a story can be compared by number."""
-    article.quantities = find_quantities(article.text, article.language)
+    """Find figures and vague amounts, so versions of a story can be compared by number.
+
+    Only the analysed part of the text is read (`analysis.max_analysed_chars`).
+    """
+    article.quantities = find_quantities(analysed_text(article, context), article.language)
     return article

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from newstrace.analysis.base import Context, stage
+from newstrace.analysis.base import Context, analysed_length, stage
 from newstrace.analysis.clean import is_bio
 from newstrace.analysis.language import QUOTATION, detect_language
 from newstrace.langdata import for_language, union
@@ -112,16 +112,20 @@ def _unsourced(article: Article) -> list[Signal]:
     return [Signal("unsourced_claims", evidence, first.start, first.end)]
 
 
-def _translation(article: Article) -> list[Signal]:
+def _translation(article: Article, context: Context) -> list[Signal]:
     found: list[Signal] = []
     pattern = _doubled_tags(article.language) if article.language else None
+    limit = analysed_length(article.text, context.settings.analysis.max_analysed_chars)
     if pattern is not None:
-        for match in pattern.finditer(article.text):
+        for match in pattern.finditer(article.text, 0, limit):
             evidence = f"doubled speech tag: {match.group(0).strip()}"
             found.append(Signal("translation_artifact", evidence, match.start(), match.end()))
     if not article.language:
         return found
     for sentence in article.sentences:
+        if sentence.end > limit:
+            break
+        context.deadline.check()
         text = QUOTATION.sub(" ", article.text[sentence.start : sentence.end])
         if sum(1 for ch in text if ch.isalpha()) < UNTRANSLATED_LETTERS:
             continue
@@ -138,13 +142,17 @@ def _translation(article: Article) -> list[Signal]:
     writes=["signals"],
 )
 def signals(article: Article, context: Context) -> Article:
-    """Every finding a reader should weigh, each with its evidence span (None: not in text)."""
+    """Every finding a reader should weigh, each with its evidence span (None: not in text).
+
+    Translation artifacts are looked for in the analysed part of the text only
+    (`analysis.max_analysed_chars`), as claims are.
+    """
     article.signals = [
         *_furniture(article),
         *_generic_bio(article),
         *_missing(article),
         *_weasels(article),
         *_unsourced(article),
-        *_translation(article),
+        *_translation(article, context),
     ]
     return article

@@ -63,7 +63,11 @@ def spacy_pipeline(language: str | None, context: Context | None = None) -> Any:
         return cached
     data = langdata.for_language(language)
     model = data.get("entities.spacy_model") if data is not None else None
-    nlp = _load(str(model)) if model else None
+    if model and context is not None:
+        with context.deadline.paused():  # loaded once per process: not this document's time
+            nlp = _load(str(model))
+    else:
+        nlp = _load(str(model)) if model else None
     if context is not None:
         context.models[slot] = nlp
         if nlp is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newstrace.analysis.base import Context, stage
+from newstrace.analysis.base import Context, Deadline, analysed_text, stage
 from newstrace.analysis.claims.lexicon import lexicon
 from newstrace.analysis.claims.resolve import resolve
 from newstrace.analysis.claims.rules import Extractor, Found, naive_sentences
@@ -38,6 +38,7 @@ def extract_claims(
     entities: list[Entity] | None = None,
     media: list[str] | None = None,
     nlp: Any = None,
+    deadline: Deadline | None = None,
 ) -> list[Claim]:
     """Every claim of a text: quotes, indirect speech, according-to, verification, weasels.
 
@@ -45,7 +46,7 @@ def extract_claims(
     reported clauses; without it the rules alone do.
     """
     known = frozenset(media or []) | frozenset(e.text for e in entities or [] if e.kind == "medium")
-    found = Extractor(text, sentences, lexicon(language), known, nlp).run()
+    found = Extractor(text, sentences, lexicon(language), known, nlp, deadline=deadline).run()
     return resolve(found, text, lexicon(language), known, list(entities or []))
 
 
@@ -55,13 +56,17 @@ def extract_claims(
     writes=["claims"],
 )
 def claims(article: Article, context: Context) -> Article:
-    """Find who said what; uses entities, media and the spaCy parse when they are there."""
-    sentences = [(s.start, s.end) for s in article.sentences]
+    """Find who said what; uses entities, media and the spaCy parse when they are there.
+
+    Only the analysed part of the text is read (`analysis.max_analysed_chars`).
+    """
+    text = analysed_text(article, context)
+    sentences = [(s.start, s.end) for s in article.sentences if s.end <= len(text)]
     nlp = spacy_pipeline(article.language, context)
     if nlp is not None and "parser" not in getattr(nlp, "pipe_names", []):
         nlp = None
     article.claims = extract_claims(
-        article.text, sentences, article.language, article.entities, article.media, nlp
+        text, sentences, article.language, article.entities, article.media, nlp, context.deadline
     )
     return article
 

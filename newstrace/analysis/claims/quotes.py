@@ -52,6 +52,10 @@ def find_quotes(text: str, pairs: tuple[tuple[str, str], ...]) -> list[Quote]:
     quotes: list[Quote] = []
     position = 0
     length = len(text)
+    # Closing mark → end of the paragraph in which it was looked for in vain: a later
+    # opening mark of that paragraph has no closing either (without this, a paragraph of
+    # unclosed ‘ marks was searched to its end once per mark: quadratic).
+    unclosed: dict[str, int] = {}
     while position < length:
         found = opening.search(text, position)
         if found is None:
@@ -67,7 +71,12 @@ def find_quotes(text: str, pairs: tuple[tuple[str, str], ...]) -> list[Quote]:
         paragraph_end = text.find("\n", start)
         if paragraph_end < 0:
             paragraph_end = length
-        end = _closing(text, found.end(), close, paragraph_end)
+        if unclosed.get(close) == paragraph_end:
+            end = -1
+        else:
+            end = _closing(text, found.end(), close, paragraph_end)
+            if end < 0:
+                unclosed[close] = paragraph_end
         if end < 0:
             if mark in ("‘", "'"):
                 position = start + 1

@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from typing import Any
 
+from newstrace.analysis.budget import Deadline
 from newstrace.analysis.claims.lexicon import ClaimLexicon, Hit
 from newstrace.analysis.claims.parsed import VerbFacts, parse
 from newstrace.analysis.claims.plausible import plausible
@@ -153,9 +154,11 @@ class Extractor:
         media: frozenset[str],
         nlp: Any = None,
         check_speakers: bool = True,
+        deadline: Deadline | None = None,
     ) -> None:
         self.text = text
         self.check_speakers = check_speakers
+        self.deadline = deadline
         self.sentences = sentences or naive_sentences(text)
         self.lexicon = lexicon
         self.media = media
@@ -171,6 +174,8 @@ class Extractor:
     def run(self) -> list[Found]:
         found = self.direct() + self.headlines()
         for start, end in self.sentences:
+            if self.deadline is not None:
+                self.deadline.check()
             found.extend(self.in_sentence(start, end, found))
         found.sort(key=lambda f: f.start)
         found.extend(self.assertions(found))
@@ -558,9 +563,12 @@ class Extractor:
         content_start = self._after_complementizer(content_start, following)
         content_end = end
         if following < end:
-            before_next = re.search(r"[\s,]+([\w’']+)\s+$", text[content_start:following])
+            # The last word before the next cue, read from a bounded window: a search over the
+            # whole stretch was quadratic on long runs of spaces (`_content` strips the rest).
+            window = max(content_start, following - 100)
+            before_next = re.search(r"[\s,]+([\w’']+)\s+$", text[window:following])
             if before_next and before_next.group(1).casefold() in self.lexicon.conjunction_words:
-                content_end = content_start + before_next.start()  # "… and said …": stop there
+                content_end = window + before_next.start()  # "… and said …": stop there
         content = None if content_left else _content(text, content_start, content_end)
         if content is None:
             left_end = min(speaker.start, match.start())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from newstrace.analysis.base import Context, stage
+from newstrace.analysis.base import Context, analysed_length, stage
 from newstrace.analysis.summary.extractive import SUMMARY_VERSION, summarize, summarize_with
 from newstrace.model import Article, Summary
 
@@ -26,9 +26,12 @@ __all__ = [
 DEFAULT_SENTENCES = 3
 
 
-def make_summary(article: Article, sentences: int = DEFAULT_SENTENCES) -> Summary:
-    """A summary stamped with the summarizer's version."""
-    return replace(summarize(article, sentences=sentences), version=SUMMARY_VERSION)
+def make_summary(
+    article: Article, sentences: int = DEFAULT_SENTENCES, within: int | None = None
+) -> Summary:
+    """A summary stamped with the summarizer's version (of the text up to `within` if given)."""
+    made = summarize(article, sentences=sentences, within=within)
+    return replace(made, version=SUMMARY_VERSION)
 
 
 def is_current(summary: Summary | None) -> bool:
@@ -38,7 +41,14 @@ def is_current(summary: Summary | None) -> bool:
 
 @stage("summary", reads=["text", "sentences", "title", "claims"], writes=["summary"])
 def summary(article: Article, context: Context) -> Article:
-    """Summarise the clean body, in its language, keeping the article's order."""
-    article.summary = make_summary(article, context.settings.summary.sentences)
+    """Summarise the clean body, in its language, keeping the article's order.
+
+    Only the analysed part of the text is read (`analysis.max_analysed_chars`), where the
+    claims that name the speakers were found.
+    """
+    within = analysed_length(article.text, context.settings.analysis.max_analysed_chars)
+    article.summary = make_summary(
+        article, context.settings.summary.sentences, within=within
+    )
     context.used("summary", f"newstrace extractive {SUMMARY_VERSION}")
     return article
