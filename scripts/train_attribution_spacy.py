@@ -195,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.work / "train.spacy").is_file():
         docbin(train, nlp, args.work / "train.spacy")
         docbin(dev, nlp, args.work / "dev.spacy")
-    (args.work / "config.cfg").write_text(CONFIG.format(model=SPACY_MODEL), encoding="utf-8")
+    (args.work / "base.cfg").write_text(CONFIG.format(model=SPACY_MODEL), encoding="utf-8")
+    fill = [sys.executable, "-m", "spacy", "init", "fill-config"]
+    subprocess.run([*fill, str(args.work / "base.cfg"), str(args.work / "config.cfg")], check=True)
     command = [
         sys.executable,
         "-m",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from newstrace.claims.extract import Extractor, Found, naive_sentences
+from newstrace.claims.learned import AttributionModel, find_with_model
 from newstrace.claims.lexicon import lexicon
 from newstrace.claims.resolve import resolve
 from newstrace.model import Claim, Entity
@@ -36,14 +37,19 @@ def extract_claims(
     entities: list[Entity] | None = None,
     media: list[str] | None = None,
     nlp: Any = None,
+    model: AttributionModel | None = None,
 ) -> list[Claim]:
     """Every claim of a text: quotes, indirect speech, according-to, verification, weasels.
 
     `nlp`, a spaCy pipeline with a parser, lets the dependency parse find subjects and
-    reported clauses; without it the rules alone do.
+    reported clauses; without it the rules alone do. `model`, the learned attribution model
+    of the language (`learned.attribution_model`), finds the attributions when given with `nlp`.
     """
     known = frozenset(media or []) | frozenset(e.text for e in entities or [] if e.kind == "medium")
-    found = Extractor(text, sentences, lexicon(language), known, nlp).run()
+    if model is not None and nlp is not None:
+        found = find_with_model(text, sentences, language, known, nlp, model)
+    else:
+        found = Extractor(text, sentences, lexicon(language), known, nlp).run()
     return resolve(found, text, lexicon(language), known, list(entities or []))
 
 

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from newstrace import langdata
 from newstrace.claims.extract import Extractor, Found
 from newstrace.claims.features import (
     Tokens,
@@ -140,21 +141,39 @@ def attribution_model(language: str | None) -> AttributionModel | None:
     return _load(name) if name else None
 
 
-def _speaker(text: str, span: Span, sentence_start: int, lex: ClaimLexicon) -> Speaker:
-    """A source span as a speaker: the name, and after its first comma the role."""
+def _speaker(
+    text: str, span: Span, sentence_start: int, lex: ClaimLexicon, speech: bool
+) -> Speaker | None:
+    """A source span as a speaker: the name, and after its first comma the role. A word
+    that cannot speak alone ("it", "this") is one only before a speech verb ("it said")."""
     start, end = span
     while end > start and text[end - 1] in " ,":
         end -= 1
     comma = text.find(",", start, end)
-    if comma > start:
-        role_start = comma + 1
-        while role_start < end and text[role_start] == " ":
-            role_start += 1
-        name = text[start:comma]
-        kind = classify(name, start == sentence_start, lex) or "phrase"
-        return Speaker(start, comma, name, kind, text[role_start:end], role_start, end)
-    name = text[start:end]
-    return Speaker(start, end, name, classify(name, start == sentence_start, lex) or "phrase")
+    name_end = comma if comma > start else end
+    name = text[start:name_end]
+    kind = classify(name, start == sentence_start, lex)
+    if kind is None and not speech:
+        return None
+    kind = kind or "phrase"
+    if name_end == end:
+        return Speaker(start, end, name, kind)
+    role_start = comma + 1
+    while role_start < end and text[role_start] == " ":
+        role_start += 1
+    return Speaker(start, comma, name, kind, text[role_start:end], role_start, end)
+
+
+@cache
+def _speech_nouns(code: str) -> frozenset[str]:
+    data = langdata.for_language(code)
+    return frozenset(data.strings("claims.speech_nouns") if data is not None else [])
+
+
+def _names_words(speaker: str, code: str) -> bool:
+    """Whether a source is what was said ("The statements"), not who said it."""
+    words = speaker.casefold().split()
+    return bool(words) and words[-1] in _speech_nouns(code)
 
 
 def _found(
@@ -169,7 +188,13 @@ def _found(
     sentence = tokens.sentence[tokens.tokens_of(tagged.cue)[0]]
     first, last = tokens.sentence_tokens[sentence]
     sentence_end = tokens.ends[last - 1]
-    speaker = _speaker(text, tagged.source, tokens.starts[first], lex) if tagged.source else None
+    speech = any(tokens.lexicon_cue[i] for i in tokens.tokens_of(tagged.cue))
+    speaker = (
+        _speaker(text, tagged.source, tokens.starts[first], lex, speech) if tagged.source else None
+    )
+    if tagged.source and (speaker is None or _names_words(speaker.text, lex.code)):
+        # "it reminds", "The statements suggest": no one to credit; the cue stays.
+        return Found("unattributed", "unattributed", None, tagged.cue, parts)
     medium = rule.medium if rule is not None else None
     if medium is None:
         medium = medium_after(text, tagged.cue[1], sentence_end, lex, media)
