@@ -100,8 +100,8 @@ class Tokens:
 @cache
 def _tagging(nlp: Any) -> tuple[dict[str, str], Any]:
     """The pipeline's tag → part-of-speech map (its attribute ruler's one-tag patterns) and
-    its lemmatizer: read once, so that a parse can skip both components, which cost as much
-    as the parser itself (1.4 ms a sentence, mostly the ruler's matcher)."""
+    its lemmatizer: read once, so that a parse can skip both components, which cost about as
+    much as the parser itself (docs/claims.md, Speed)."""
     pos: dict[str, str] = {}
     if "attribute_ruler" in getattr(nlp, "pipe_names", []):
         for pattern in nlp.get_pipe("attribute_ruler").patterns:
@@ -224,8 +224,9 @@ def _token_features(tokens: Tokens, index: int) -> list[str]:
     ]
 
 
-# What a neighbour contributes to a token's description.
-_NEIGHBOUR = ("w=", "p=", "d=", "q=", "x=", "r=")
+# What a neighbour contributes to a token's description: these places of `_token_features`
+# (word, part of speech, dependency, quoted, lexicon cue, rules' role).
+_NEIGHBOUR = (0, 2, 4, 9, 10, 11)
 
 
 def _with_neighbours(base: list[list[str]], first: int, last: int, index: int) -> list[str]:
@@ -235,7 +236,9 @@ def _with_neighbours(base: list[list[str]], first: int, last: int, index: int) -
         if other < first or other >= last:
             features.append(f"{offset}:edge")
             continue
-        features.extend(f"{offset}:{f}" for f in base[other - first] if f.startswith(_NEIGHBOUR))
+        near = base[other - first]
+        prefix = f"{offset}:"
+        features.extend([prefix + near[place] for place in _NEIGHBOUR])
     return features
 
 
