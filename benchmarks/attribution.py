@@ -11,12 +11,15 @@ published ones:
   cover, over the predicted tokens (precision) and over the gold tokens (recall), summed over
   documents ("all" adds the three roles).
 
-Tune on `train`, report on `dev`. Where an article has several annotators, the first one
-listed in metadata.tsv is the gold. Speed is sentences per second of claims extraction, by
-rules and with the spaCy parser (`--spacy`, when a pipeline is installed).
+Tune on `train` (the rules) or `dev` (the learned model's hyper-parameters), and remember
+that a figure on the split it was tuned on is optimistic. Where an article has several
+annotators, the first one listed in metadata.tsv is the gold. Three systems side by side:
+the rules alone, the rules reading the spaCy parse, and the learned model
+(`newstrace/analysis/claims/learned.py`, which parses itself); speed is sentences per second of
+claims extraction on one core, the model's including its spaCy parse.
 
     .venv/bin/python -m benchmarks.attribution                  # dev split, the table
-    .venv/bin/python -m benchmarks.attribution --split train
+    .venv/bin/python -m benchmarks.attribution --only rules     # one system
     .venv/bin/python -m benchmarks.attribution --check          # fails below floors.toml
 """
 
@@ -38,6 +41,10 @@ from newstrace.analysis.claims import Found, find_attributions
 from newstrace.analysis.segment import segment
 from newstrace.model import Article
 from newstrace.pipeline import Context
+
+SYSTEMS = {"rules": "rules", "spacy": "rules+spaCy", "model": "model"}
+# The floors of each system in floors.toml.
+FLOOR_SECTIONS = {"model": "attribution", "rules": "attribution_rules"}
 
 POLNEAR = Path(__file__).resolve().parents[1].parent / "shared/corpus/dev/polnear"
 FLOORS = Path(__file__).resolve().parent / "floors.toml"
@@ -209,10 +216,11 @@ def rules(text: str, sentences: list[tuple[int, int]]) -> list[Found]:
 
 
 def predicted(found: Iterable[Found], text: str) -> list[Attribution]:
-    """Found claims as attributions; assertions of the writer are not attributions."""
+    """Found claims as attributions; assertions of the writer (no cue) are not attributions,
+    a cue whose source was dropped ("The statements suggest") is one without a source."""
     result = []
     for claim in found:
-        if claim.type == "unattributed" or claim.cue is None:
+        if claim.cue is None:
             continue
         source: Spans = ()
         if claim.speaker is not None:
@@ -293,6 +301,7 @@ def evaluate(split: str, extractor: Extractor = rules, limit: int | None = None)
 
 
 def table(report: Report, name: str) -> str:
+    """One system's precision, recall and F1 per role and match, with its speed."""
     lines = [
         f"PolNeAR {report.split}: {report.documents} articles, {report.gold} gold attributions,"
         f" {report.predicted} predicted ({name})",
@@ -306,17 +315,38 @@ def table(report: Report, name: str) -> str:
                 f"{role:8} {match:8} {s[match + '_p']:6.1f} {s[match + '_r']:6.1f}"
                 f" {s[match + '_f1']:6.1f}   {CITRON[(role, match)]:.1f}"
             )
-    speed = report.sentences / report.seconds if report.seconds else 0.0
-    lines.append(f"speed: {speed:,.0f} sentences/s ({report.sentences} sentences, {name})")
+    lines.append(f"speed: {speed(report):,.0f} sentences/s ({report.sentences} sentences, {name})")
     return "\n".join(lines)
 
 
-def floors(path: Path = FLOORS) -> dict[str, float]:
-    """The pinned `[attribution]` floors: `<role>_<exact|overlap>_f1` → percent."""
+def speed(report: Report) -> float:
+    return report.sentences / report.seconds if report.seconds else 0.0
+
+
+def side_by_side(reports: list[tuple[str, Report]]) -> str:
+    """F1 of every system per role and match, beside citron's published figures."""
+    names = [SYSTEMS.get(name, name) for name, _ in reports]
+    head = "".join(f" {n:>12}" for n in names)
+    lines = [
+        f"PolNeAR {reports[0][1].split}, F1 %: {reports[0][1].gold} gold attributions",
+        f"{'spans':8} {'match':8}{head} {'citron':>8}",
+    ]
+    for role in (*ROLES, "all"):
+        for match in ("exact", "overlap"):
+            cells = "".join(f" {r.scores()[role][match + '_f1']:12.1f}" for _, r in reports)
+            lines.append(f"{role:8} {match:8}{cells} {CITRON[(role, match)]:8.1f}")
+    rates = ", ".join(f"{SYSTEMS.get(n, n)} {speed(r):,.0f}" for n, r in reports)
+    lines.append(f"speed, sentences/s on one core: {rates}")
+    return "\n".join(lines)
+
+
+def floors(path: Path = FLOORS, section_name: str = "attribution") -> dict[str, float]:
+    """The pinned floors of one section (`[attribution]`, the model's, or
+    `[attribution_rules]`): `<role>_<exact|overlap>_f1` → percent."""
     if not path.is_file():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    section = data.get("attribution", {})
+    section = data.get(section_name, {})
     return {k: float(v) for k, v in section.items() if isinstance(v, (int, float))}
 
 
@@ -332,24 +362,36 @@ def below_floors(report: Report, pinned: dict[str, float]) -> list[str]:
     return failures
 
 
+def extractors(names: list[str]) -> list[tuple[str, Extractor]]:
+    """The systems asked for that are installed, in order; a missing one is said once."""
+    runs: list[tuple[str, Extractor]] = []
+    for name in names:
+        if name == "rules":
+            runs.append((name, rules))
+            continue
+        from benchmarks.attribution_spacy import model_extractor, spacy_extractor
+
+        extractor = spacy_extractor() if name == "spacy" else model_extractor()
+        if extractor is None:
+            print(f"attribution: {SYSTEMS[name]} not installed; left out", file=sys.stderr)
+        else:
+            runs.append((name, extractor))
+    return runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=["train", "dev"])
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
-    parser.add_argument("--spacy", action="store_true", help="also run the spaCy parser path")
+    parser.add_argument("--only", choices=sorted(SYSTEMS), help="one system instead of three")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 below floors.toml")
     args = parser.parse_args(argv)
-    runs: list[tuple[str, Extractor]] = [("rules", rules)]
-    if args.spacy:
-        from benchmarks.attribution_spacy import spacy_extractor
+    from threadpoolctl import threadpool_limits
 
-        extractor = spacy_extractor()
-        if extractor is None:
-            print("attribution: no spaCy English pipeline installed; rules only", file=sys.stderr)
-        else:
-            runs.append(("spaCy", extractor))
-    reports = [(name, evaluate(args.split, extractor, args.limit)) for name, extractor in runs]
+    with threadpool_limits(limits=1):
+        runs = extractors([args.only] if args.only else list(SYSTEMS))
+        reports = [(name, evaluate(args.split, extractor, args.limit)) for name, extractor in runs]
     if args.json:
         print(
             json.dumps(
@@ -361,9 +403,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     else:
-        print("\n\n".join(table(report, name) for name, report in reports))
+        print(side_by_side(reports))
+        print()
+        print(table(reports[-1][1], SYSTEMS[reports[-1][0]]))
     if args.check:
-        failures = below_floors(reports[0][1], floors())
+        failures = []
+        for name, report in reports:
+            if name in FLOOR_SECTIONS:
+                section = FLOOR_SECTIONS[name]
+                below = below_floors(report, floors(FLOORS, section))
+                failures += [f"[{section}] {f}" for f in below]
         for failure in failures:
             print(f"attribution: below floor: {failure}", file=sys.stderr)
         return 1 if failures else 0

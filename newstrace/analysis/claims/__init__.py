@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from newstrace.analysis.base import Context, Deadline, analysed_text, stage
+from newstrace.analysis.claims.learned import AttributionModel, attribution_model, find_with_model
 from newstrace.analysis.claims.lexicon import lexicon
 from newstrace.analysis.claims.resolve import resolve
 from newstrace.analysis.claims.rules import Extractor, Found, naive_sentences
@@ -39,14 +40,19 @@ def extract_claims(
     media: list[str] | None = None,
     nlp: Any = None,
     deadline: Deadline | None = None,
+    model: AttributionModel | None = None,
 ) -> list[Claim]:
     """Every claim of a text: quotes, indirect speech, according-to, verification, weasels.
 
     `nlp`, a spaCy pipeline with a parser, lets the dependency parse find subjects and
-    reported clauses; without it the rules alone do.
+    reported clauses; without it the rules alone do. `model`, the learned attribution model
+    of the language (`learned.attribution_model`), finds the attributions when given with `nlp`.
     """
     known = frozenset(media or []) | frozenset(e.text for e in entities or [] if e.kind == "medium")
-    found = Extractor(text, sentences, lexicon(language), known, nlp, deadline=deadline).run()
+    if model is not None and nlp is not None:
+        found = find_with_model(text, sentences, language, known, nlp, model)
+    else:
+        found = Extractor(text, sentences, lexicon(language), known, nlp, deadline=deadline).run()
     return resolve(found, text, lexicon(language), known, list(entities or []))
 
 
@@ -65,8 +71,25 @@ def claims(article: Article, context: Context) -> Article:
     nlp = spacy_pipeline(article.language, context)
     if nlp is not None and "parser" not in getattr(nlp, "pipe_names", []):
         nlp = None
+    # The learned model needs the parse; `context.models["attribution"] = False`, or the
+    # setting models.attribution = "rules", turns it off.
+    on = (
+        nlp is not None
+        and context.settings.models.attribution != "rules"
+        and context.models.get("attribution", True) is not False
+    )
+    model = attribution_model(article.language) if on else None
+    if model is not None:
+        context.used("attribution", model.describe())
     article.claims = extract_claims(
-        text, sentences, article.language, article.entities, article.media, nlp, context.deadline
+        text,
+        sentences,
+        article.language,
+        article.entities,
+        article.media,
+        nlp,
+        deadline=context.deadline,
+        model=model,
     )
     return article
 
