@@ -61,6 +61,10 @@ NUMERIC_DATE = re.compile(
     r"(?:,?\s*\S{0,3}\s*\d{1,2}[:h.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?\W*$",
     re.IGNORECASE,
 )
+# A line opening with "©" or "Copyright" is a notice however long its legal text runs.
+MAX_COPYRIGHT_CHARS = 500
+# "News date : 04/21/2022": a date under a label of its own, of a few words.
+LABELLED_DATE = re.compile(r"^[^\W\d_][\w ]{0,30}?\s*[:：]\s*(?P<value>.+)$")
 # A field's value after its label is a name, a category or a few tags, not a sentence.
 MAX_FIELD_WORDS = 8
 # A line that is a URL, or a URL with a word or two ("Source: https://…"): links are no prose.
@@ -95,6 +99,7 @@ class CleanRules:
     labels: re.Pattern[str] | None
     copyright: re.Pattern[str] | None
     copyright_phrase: re.Pattern[str] | None
+    labels_inside: re.Pattern[str]
 
 
 class _Blanks(dict[int, int | str]):
@@ -167,7 +172,14 @@ def rules() -> CleanRules:
         labels=_label_pattern(langdata.union("byline.labels")),
         copyright=_prefix_pattern(langdata.union("copyright.prefixes")),
         copyright_phrase=_anywhere_pattern(langdata.union("copyright.phrases")),
+        labels_inside=_labels_inside(langdata.union("byline.labels")),
     )
+
+
+def _labels_inside(entries: list[str]) -> re.Pattern[str]:
+    """Where a labelled field starts after a date ("04/21/2022 Category : Press Releases")."""
+    parts = sorted((_words_pattern(e) for e in entries if line_key(e)), key=len, reverse=True)
+    return re.compile(r"(?<=\d)\s+(?=(?:" + "|".join(parts) + r")\s*[:：])", re.IGNORECASE)
 
 
 def _label_pattern(entries: list[str]) -> re.Pattern[str] | None:
@@ -232,11 +244,11 @@ def byline_name(line: str, current: CleanRules) -> str | None:
 def is_copyright(line: str, current: CleanRules) -> bool:
     """"Copyright 2014", "© 2019 Associated Press", "Tous droits réservés"."""
     text = line.strip()
-    if not text or len(text) > MAX_FURNITURE_CHARS:
+    if not text or len(text) > MAX_COPYRIGHT_CHARS:
         return False
     if current.copyright is not None and current.copyright.match(text):
         return True
-    return current.copyright_phrase is not None and bool(
+    return len(text) <= MAX_FURNITURE_CHARS and current.copyright_phrase is not None and bool(
         current.copyright_phrase.search(line_key(text))
     )
 
@@ -250,7 +262,10 @@ def credited_agency(line: str) -> str | None:
 
 
 def _is_date(field: str) -> bool:
-    return bool(NUMERIC_DATE.match(field))
+    if NUMERIC_DATE.match(field):
+        return True
+    labelled = LABELLED_DATE.match(field)
+    return labelled is not None and bool(NUMERIC_DATE.match(labelled.group("value")))
 
 
 def metadata_fields(line: str, current: CleanRules) -> list[str] | None:
@@ -258,7 +273,12 @@ def metadata_fields(line: str, current: CleanRules) -> list[str] | None:
     text = line.strip()
     if not text or len(text) > MAX_FURNITURE_CHARS or current.labels is None:
         return None
-    fields = [f.strip() for f in METADATA_SPLIT.split(text) if f.strip()]
+    fields = [
+        part.strip()
+        for f in METADATA_SPLIT.split(text)
+        for part in current.labels_inside.split(f)
+        if part.strip()
+    ]
     labelled = 0
     for field in fields:
         if _is_date(field):
