@@ -349,7 +349,8 @@ def clean(article: Article, context: Context) -> Article:
 def _mark_title(
     article: Article, lines: list[str], content: list[int], reasons: dict[int, str]
 ) -> None:
-    """The first line when it repeats the known title, or is a headline above a blank line."""
+    """One of the first lines when it repeats the known title, the title glued to the first
+    paragraph, or a first line that is a headline above a blank line."""
     if not content:
         return
     first = content[0]
@@ -359,8 +360,9 @@ def _mark_title(
         for index in content[:TITLE_LINES]:
             if line_key(lines[index]) == title_key and len(content) > 1:
                 reasons[index] = "title"
-                return
-        _cut_glued_title(article, lines, first)
+                break
+        if first not in reasons:
+            _cut_glued_title(article, lines, first)
         return
     if len(content) < 2:
         return
