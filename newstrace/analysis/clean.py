@@ -242,14 +242,16 @@ def byline_name(line: str, current: CleanRules) -> str | None:
 
 
 def is_copyright(line: str, current: CleanRules) -> bool:
-    """"Copyright 2014", "© 2019 Associated Press", "Tous droits réservés"."""
+    """A copyright line: "Copyright 2014", "© 2019 Associated Press", "Tous droits réservés"."""
     text = line.strip()
     if not text or len(text) > MAX_COPYRIGHT_CHARS:
         return False
     if current.copyright is not None and current.copyright.match(text):
         return True
-    return len(text) <= MAX_FURNITURE_CHARS and current.copyright_phrase is not None and bool(
-        current.copyright_phrase.search(line_key(text))
+    return (
+        len(text) <= MAX_FURNITURE_CHARS
+        and current.copyright_phrase is not None
+        and bool(current.copyright_phrase.search(line_key(text)))
     )
 
 
@@ -373,8 +375,8 @@ def _mark_title(
 
 
 def _cut_glued_title(article: Article, lines: list[str], first: int) -> None:
-    """"Julian Assange: Sweden drops rape investigation Prosecutors in Sweden…": the title
-    glued to the first paragraph is cut off it."""
+    """The title glued to the first paragraph, cut off it ("Julian Assange: Sweden drops
+    rape investigation Prosecutors in Sweden…")."""
     title = (article.title or "").strip()
     line = lines[first]
     body = line.lstrip()

@@ -137,7 +137,7 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _glued_to_caseless(word: str) -> bool:
-    """"MBC와": a cased word with letters of a caseless script glued to it."""
+    """A cased word ("MBC와") with letters of a caseless script glued to it."""
     return any(c.isalpha() and not c.isupper() and not c.islower() for c in word)
 
 

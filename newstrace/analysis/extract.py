@@ -45,7 +45,7 @@ def _key(text: str) -> str:
 
 
 def url_host(url: str | None) -> str | None:
-    """"https://www.lemonde.fr/…" → "lemonde.fr"."""
+    """The host of a URL: "https://www.lemonde.fr/…" → "lemonde.fr"."""
     if not url:
         return None
     try:
