@@ -346,3 +346,33 @@ def test_a_junk_site_name_gives_way_to_the_url_host() -> None:
         page = html.replace('content="World News Daily"', f'content="{junk}"')
         article = PIPELINE.run(RawDocument(source="junk.html", html=page, url=url))
         assert article.outlet == "wday.example.com", junk
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "May 20, 2019 | By Jane Doe | Category: Politics",
+        "20 de mayo de 2019 - Por Lucía Gómez",
+        "12 mars 2020 · Par Marie Lefèvre",
+        "12.03.2020 | Von Anna Schmidt",
+    ],
+)
+def test_dated_byline_lines_are_metadata(line: str) -> None:
+    text = f"{line}\nThe parliament voted on Tuesday to dissolve itself after a long debate."
+    article = run_text("meta.txt", text)
+    assert reasons_of(article) == {line: "metadata"}
+    assert article.byline is not None and article.byline in line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "May 20, 2019",  # a timeline's heading, alone on its line
+        "Paris, May 20, 2019 - The president said the reform would go ahead.",
+        "Tags and labels: how shops price their goods",
+    ],
+)
+def test_content_lines_with_dates_or_label_words_are_kept(line: str) -> None:
+    text = f"The parliament voted on Tuesday to dissolve itself after a long debate.\n{line}"
+    article = run_text("keep.txt", text)
+    assert article.removed == []

@@ -65,6 +65,10 @@ NUMERIC_DATE = re.compile(
 MAX_COPYRIGHT_CHARS = 500
 # "News date : 04/21/2022": a date under a label of its own, of a few words.
 LABELLED_DATE = re.compile(r"^[^\W\d_][\w ]{0,30}?\s*[:：]\s*(?P<value>.+)$")
+# A written date in a metadata line ("May 20, 2019", "20 de mayo de 2019, 10:15"): month
+# names (`[quantities] months`), numbers and short words, at most this many words.
+MAX_DATE_WORDS = 6
+MAX_DATE_FILLER_CHARS = 3
 # A field's value after its label is a name, a category or a few tags, not a sentence.
 MAX_FIELD_WORDS = 8
 # A line that is a URL, or a URL with a word or two ("Source: https://…"): links are no prose.
@@ -100,6 +104,7 @@ class CleanRules:
     copyright: re.Pattern[str] | None
     copyright_phrase: re.Pattern[str] | None
     labels_inside: re.Pattern[str]
+    months: frozenset[str]
 
 
 class _Blanks(dict[int, int | str]):
@@ -173,6 +178,7 @@ def rules() -> CleanRules:
         copyright=_prefix_pattern(langdata.union("copyright.prefixes")),
         copyright_phrase=_anywhere_pattern(langdata.union("copyright.phrases")),
         labels_inside=_labels_inside(langdata.union("byline.labels")),
+        months=frozenset(line_key(m) for m in langdata.union("quantities.months")),
     )
 
 
@@ -270,6 +276,22 @@ def _is_date(field: str) -> bool:
     return labelled is not None and bool(NUMERIC_DATE.match(labelled.group("value")))
 
 
+def _is_written_date(field: str, current: CleanRules) -> bool:
+    """ "May 20, 2019", "20 de mayo de 2019 10:15": a month name, a number, little else."""
+    words = line_key(field).split()
+    if not 1 < len(words) <= MAX_DATE_WORDS:
+        return False
+    has_month = has_number = False
+    for word in words:
+        if word in current.months:
+            has_month = True
+        elif word.isdigit():
+            has_number = True
+        elif len(word) > MAX_DATE_FILLER_CHARS:
+            return False
+    return has_month and has_number
+
+
 def metadata_fields(line: str, current: CleanRules) -> list[str] | None:
     """The fields of a date/byline/category/tags line, or None when it is not one."""
     text = line.strip()
@@ -283,7 +305,7 @@ def metadata_fields(line: str, current: CleanRules) -> list[str] | None:
     ]
     labelled = 0
     for field in fields:
-        if _is_date(field):
+        if _is_date(field) or (len(fields) > 1 and _is_written_date(field, current)):
             continue
         found = current.labels.match(field)
         if found is not None and len(found.group("value").split()) <= MAX_FIELD_WORDS:
