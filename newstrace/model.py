@@ -51,7 +51,12 @@ class Skipped:
 
 @dataclass
 class Removed:
-    """A line taken out of the body, and why (furniture, bio, related, duplicate, byline)."""
+    """A line (or a glued piece of one) taken out of the body, and why.
+
+    Reasons: furniture, related_headline, duplicate, byline, metadata (date, category, tags),
+    copyright, credit (a copyright line naming the wire service the story came from), url,
+    author_bio, title, hover_card.
+    """
 
     text: str
     reason: str

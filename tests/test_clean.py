@@ -219,3 +219,160 @@ def test_opening_byline_does_not_turn_the_first_paragraph_into_a_bio() -> None:
     assert article.byline == "Tom Archer"
     assert reasons_of(article) == {"By Tom Archer": "byline"}
     assert article.text.startswith(first)
+
+
+FAILURES = CLEAN / "failures"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "es", "it", "pt", "ru", "uk"])
+def test_page_failure_kinds_are_cleaned_in_each_language(lang: str) -> None:
+    """Glued and repeated headline, metadata line, page URL and copyright line, per language."""
+    case = json.loads((FAILURES / f"{lang}.json").read_text(encoding="utf-8"))
+    raw = RawDocument(
+        source=f"{lang}.txt", text="\n".join(case["text"]), title=case["title"], url=case["url"]
+    )
+    article = PIPELINE.run(raw)
+    assert [[r.text, r.reason] for r in article.removed] == case["removed"]
+    assert content_lines(article.text) == case["kept"]
+    assert article.byline == case["byline"]
+    assert article.title == case["title"]
+
+
+def test_hover_cards_are_cut_and_the_name_stays_once() -> None:
+    text = (
+        "Rep. Ilhan OmarIlhan OmarHillicon Valley: Facebook, Google and Twitter execs grilled "
+        "over extremism MORE (D-Minn.) said on Tuesday that she would vote against the bill.\n"
+        "The vote is expected on Thursday, after a debate that could last several hours."
+    )
+    article = run_text("hill.txt", text)
+    assert content_lines(article.text) == [
+        "Rep. Ilhan Omar (D-Minn.) said on Tuesday that she would vote against the bill.",
+        "The vote is expected on Thursday, after a debate that could last several hours.",
+    ]
+    assert [r.reason for r in article.removed] == ["hover_card"]
+    assert article.removed[0].text.startswith("Ilhan OmarHillicon Valley")
+
+
+def test_wire_credit_is_removed_as_credit_and_cited_by_the_media_stage() -> None:
+    from newstrace.pipeline import default_pipeline
+
+    text = (
+        "Firefighters contained a wildfire that had forced thousands of residents to flee "
+        "their homes in northern California, officials said on Sunday.\n"
+        "The fire burned more than 4,000 acres before crews stopped its spread.\n"
+        "© 2019 Associated Press. All rights reserved."
+    )
+    article = default_pipeline().run(RawDocument(source="wire.txt", text=text))
+    assert reasons_of(article)["© 2019 Associated Press. All rights reserved."] == "credit"
+    assert "Associated Press" not in article.text
+    assert article.media == ["AP"]  # the gazetteer's name of the Associated Press
+    plain = run_text("plain.txt", "Copyright 2014\nThe council met on Monday to vote on it.")
+    assert reasons_of(plain) == {"Copyright 2014": "copyright"}
+
+
+def test_lines_that_repeat_as_content_are_kept() -> None:
+    question = "What would you change first if you were elected mayor of the city?"
+    item = "2 tablespoons extra-virgin olive oil, plus more for drizzling"
+    label = "Salt and freshly ground black pepper to taste"
+    text = "\n".join(
+        [
+            "We asked three candidates the same questions before Sunday's vote.",
+            question,
+            "Anna Berg: Housing, because rents have doubled in ten years.",
+            question,
+            "Tom Hale: Buses, which are late one time in three.",
+            item,
+            label,
+            "Heat the oven and roast the vegetables for 40 minutes.",
+            item,
+            label,
+            "Fry the fish in a hot pan for three minutes on each side.",
+        ]
+    )
+    article = run_text("recipes.txt", text)
+    assert article.removed == []
+    assert content_lines(article.text) == content_lines(text)
+
+
+def test_a_share_line_repeated_is_still_removed() -> None:
+    text = (
+        "Share this article\nThe minister resigned on Friday after weeks of pressure.\n"
+        "Share this article"
+    )
+    article = run_text("share.txt", text)
+    assert [r.reason for r in article.removed] == ["furniture", "furniture"]
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "reason"),
+    [
+        ("breakingbelizenews.com-paho.html", "© 2022, BreakingBelizeNews.com.", "copyright"),
+        ("bahamaslocal.com-atlantis.html", "News date : 04/21/2022 Category :", "metadata"),
+    ],
+)
+def test_dev_page_notices_are_removed_with_their_reason(
+    dev_dir: Path, file: str, line: str, reason: str
+) -> None:
+    html = (dev_dir / "extraction_pages" / "pages" / file).read_text(
+        encoding="utf-8", errors="replace"
+    )
+    article = PIPELINE.run(RawDocument(source=file, html=html))
+    assert any(r.text.startswith(line) and r.reason == reason for r in article.removed)
+    assert line not in article.text
+
+
+def test_title_loses_the_site_suffix_and_outlet_is_the_site_name() -> None:
+    html = (CLEAN / "pages" / "suffix.html").read_text(encoding="utf-8")
+    article = PIPELINE.run(
+        RawDocument(source="suffix.html", html=html, url="https://worldnewsdaily.example/a/1")
+    )
+    assert article.title == "Julian Assange: Sweden drops rape investigation"
+    assert article.outlet == "World News Daily"
+    assert article.text.startswith("Prosecutors in Sweden")
+
+
+def test_a_title_that_is_the_site_name_gives_way_to_the_h1() -> None:
+    html = (CLEAN / "pages" / "site-title.html").read_text(encoding="utf-8")
+    url = "https://www.yna.example.kr/view/AKR2026"
+    article = PIPELINE.run(RawDocument(source="site-title.html", html=html, url=url))
+    assert article.title == "서울 지하철 새 노선 개통"
+    assert article.outlet == "연합뉴스"
+
+
+def test_a_junk_site_name_gives_way_to_the_url_host() -> None:
+    html = (CLEAN / "pages" / "suffix.html").read_text(encoding="utf-8")
+    url = "https://www.wday.example.com/news/1"
+    for junk in ("Copyright 2014", "Wday_", "© 2019 WDAY"):
+        page = html.replace('content="World News Daily"', f'content="{junk}"')
+        article = PIPELINE.run(RawDocument(source="junk.html", html=page, url=url))
+        assert article.outlet == "wday.example.com", junk
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "May 20, 2019 | By Jane Doe | Category: Politics",
+        "20 de mayo de 2019 - Por Lucía Gómez",
+        "12 mars 2020 · Par Marie Lefèvre",
+        "12.03.2020 | Von Anna Schmidt",
+    ],
+)
+def test_dated_byline_lines_are_metadata(line: str) -> None:
+    text = f"{line}\nThe parliament voted on Tuesday to dissolve itself after a long debate."
+    article = run_text("meta.txt", text)
+    assert reasons_of(article) == {line: "metadata"}
+    assert article.byline is not None and article.byline in line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "May 20, 2019",  # a timeline's heading, alone on its line
+        "Paris, May 20, 2019 - The president said the reform would go ahead.",
+        "Tags and labels: how shops price their goods",
+    ],
+)
+def test_content_lines_with_dates_or_label_words_are_kept(line: str) -> None:
+    text = f"The parliament voted on Tuesday to dissolve itself after a long debate.\n{line}"
+    article = run_text("keep.txt", text)
+    assert article.removed == []

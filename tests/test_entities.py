@@ -201,3 +201,15 @@ def test_entities_bad_input_gives_no_crash() -> None:
     for text in ["", "...", "\x00Ü\u0301ß", "A " * 5000, "Россия" * 300, "🇺🇸 США 🇷🇺"]:
         for entity in find_entities(text, None, [], None):
             assert text[entity.start : entity.end] == entity.text
+
+
+def test_no_names_are_guessed_in_a_language_without_data() -> None:
+    text = "지난 3일 MBC와 SBS는 공동 기자회견을 열었다. Kim Jong Un 위원장은 참석하지 않았다."
+    assert find_entities(text, "ko", []) == []
+
+
+def test_a_capitalised_word_glued_to_a_caseless_script_is_no_name() -> None:
+    text = "Reporters from MBC와 SBS는 met in Seoul on Monday."
+    found = {e.text for e in find_entities(text, None, [])}
+    assert not any("MBC" in name or "SBS" in name for name in found)
+    assert "Seoul" in found

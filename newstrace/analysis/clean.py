@@ -1,10 +1,13 @@
 """The clean stage: page furniture, related headlines, repeated lines, byline and bio out.
 
 Every line taken out of the body goes to `article.removed` with its reason (furniture,
-related_headline, duplicate, byline, author_bio, title); kept lines are never altered.
-The words come from the `[furniture]`, `[related]`, `[byline]` and `[bio]` sections of every
-`lang/<iso>.toml` at once: furniture is often in another language than the article, and
-the language stage runs after this one.
+related_headline, duplicate, byline, metadata, copyright, credit, url, author_bio, title);
+kept lines are never altered, but for two glued pieces cut out of them, also recorded: a
+headline glued to the first paragraph (`title`) and a hover card inside a sentence
+("Ilhan OmarIlhan OmarHillicon Valley: … MORE", `hover_card`).
+The words come from the `[furniture]`, `[related]`, `[byline]`, `[copyright]` and `[bio]`
+sections of every `lang/<iso>.toml` at once: furniture is often in another language than
+the article, and the language stage runs after this one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from functools import cache
 from newstrace import langdata
 from newstrace.analysis.base import Context, stage
 from newstrace.model import Article, Removed
+from newstrace.nlp.gazetteer import gazetteer
 
 # A furniture line found by prefix or phrase is a label, a teaser or a notice, not a
 # paragraph: on the dev extraction pages (benchmarks/extraction.py) every such line is
@@ -47,6 +51,39 @@ MAX_BIO_FRAGMENT_WORDS = 6.0
 BIO_AFTER_BYLINE_LINES = 2
 BIO_TAIL_LINES = 2
 
+# The title may be repeated below a date or byline line: the first lines looked at.
+TITLE_LINES = 3
+# A metadata line ("05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde") is
+# fields split by dashes, bars or dots; a field is a date, a "Label: value" or a byline.
+METADATA_SPLIT = re.compile(r"\s+[-–—|·•/]\s+|\s*\|\s*")
+NUMERIC_DATE = re.compile(
+    r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:h]\d{2})"
+    r"(?:,?\s*\S{0,3}\s*\d{1,2}[:h.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?\W*$",
+    re.IGNORECASE,
+)
+# A line opening with "©" or "Copyright" is a notice however long its legal text runs.
+MAX_COPYRIGHT_CHARS = 500
+# "News date : 04/21/2022": a date under a label of its own, of a few words.
+LABELLED_DATE = re.compile(r"^[^\W\d_][\w ]{0,30}?\s*[:：]\s*(?P<value>.+)$")
+# A written date in a metadata line ("May 20, 2019", "20 de mayo de 2019, 10:15"): month
+# names (`[quantities] months`), numbers and short words, at most this many words.
+MAX_DATE_WORDS = 6
+MAX_DATE_FILLER_CHARS = 3
+# A field's value after its label is a name, a category or a few tags, not a sentence.
+MAX_FIELD_WORDS = 8
+# A line that is a URL, or a URL with a word or two ("Source: https://…"): links are no prose.
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+MAX_URL_LINE_WORDS = 3
+# A hover card: a name glued to itself, then the card's text up to its "MORE" link.
+HOVER_CARD = re.compile(
+    r"(?P<name>\b[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})(?P=name)[^\n]{0,300}? MORE\b"
+)
+# A repeated line is content, not furniture, when it is a question (put to each person
+# interviewed) or a list item (an ingredient of each recipe): it starts with a number, a
+# fraction or a bullet, or is a short line without final punctuation.
+LIST_ITEM = re.compile(r"^\s*(?:[\d½¼¾⅓⅔⅛]|[-–•*·▪])")
+MAX_ITEM_WORDS = 12
+
 SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
 _FRAGMENT_SPLIT = re.compile(r"(?<=[.!?…])\s+")
 
@@ -63,6 +100,11 @@ class CleanRules:
     byline: re.Pattern[str] | None
     particles: frozenset[str]
     bio: re.Pattern[str] | None
+    labels: re.Pattern[str] | None
+    copyright: re.Pattern[str] | None
+    copyright_phrase: re.Pattern[str] | None
+    labels_inside: re.Pattern[str]
+    months: frozenset[str]
 
 
 class _Blanks(dict[int, int | str]):
@@ -132,7 +174,26 @@ def rules() -> CleanRules:
         byline=_prefix_pattern(langdata.union("byline.prefixes")),
         particles=frozenset(line_key(p) for p in langdata.union("byline.particles")),
         bio=_anywhere_pattern(langdata.union("bio.phrases")),
+        labels=_label_pattern(langdata.union("byline.labels")),
+        copyright=_prefix_pattern(langdata.union("copyright.prefixes")),
+        copyright_phrase=_anywhere_pattern(langdata.union("copyright.phrases")),
+        labels_inside=_labels_inside(langdata.union("byline.labels")),
+        months=frozenset(line_key(m) for m in langdata.union("quantities.months")),
     )
+
+
+def _labels_inside(entries: list[str]) -> re.Pattern[str]:
+    """Where a labelled field starts after a date ("04/21/2022 Category : Press Releases")."""
+    parts = sorted((_words_pattern(e) for e in entries if line_key(e)), key=len, reverse=True)
+    return re.compile(r"(?<=\d)\s+(?=(?:" + "|".join(parts) + r")\s*[:：])", re.IGNORECASE)
+
+
+def _label_pattern(entries: list[str]) -> re.Pattern[str] | None:
+    """A whole field label, then a colon: "Publicado por:", "Tags :"."""
+    parts = sorted((_words_pattern(e) for e in entries if line_key(e)), key=len, reverse=True)
+    if not parts:
+        return None
+    return re.compile(r"^(?:" + "|".join(parts) + r")\s*[:：]\s*(?P<value>.*)$", re.IGNORECASE)
 
 
 def is_furniture(line: str, current: CleanRules) -> bool:
@@ -186,6 +247,88 @@ def byline_name(line: str, current: CleanRules) -> str | None:
     return name
 
 
+def is_copyright(line: str, current: CleanRules) -> bool:
+    """A copyright line: "Copyright 2014", "© 2019 Associated Press", "Tous droits réservés"."""
+    text = line.strip()
+    if not text or len(text) > MAX_COPYRIGHT_CHARS:
+        return False
+    if current.copyright is not None and current.copyright.match(text):
+        return True
+    return (
+        len(text) <= MAX_FURNITURE_CHARS
+        and current.copyright_phrase is not None
+        and bool(current.copyright_phrase.search(line_key(text)))
+    )
+
+
+def credited_agency(line: str) -> str | None:
+    """The news agency or outlet a copyright line names, if any ("Associated Press")."""
+    for match in gazetteer().find(line):
+        if match.entry.kind == "medium":
+            return match.entry.name
+    return None
+
+
+def _is_date(field: str) -> bool:
+    if NUMERIC_DATE.match(field):
+        return True
+    labelled = LABELLED_DATE.match(field)
+    return labelled is not None and bool(NUMERIC_DATE.match(labelled.group("value")))
+
+
+def _is_written_date(field: str, current: CleanRules) -> bool:
+    """ "May 20, 2019", "20 de mayo de 2019 10:15": a month name, a number, little else."""
+    words = line_key(field).split()
+    if not 1 < len(words) <= MAX_DATE_WORDS:
+        return False
+    has_month = has_number = False
+    for word in words:
+        if word in current.months:
+            has_month = True
+        elif word.isdigit():
+            has_number = True
+        elif len(word) > MAX_DATE_FILLER_CHARS:
+            return False
+    return has_month and has_number
+
+
+def metadata_fields(line: str, current: CleanRules) -> list[str] | None:
+    """The fields of a date/byline/category/tags line, or None when it is not one."""
+    text = line.strip()
+    if not text or len(text) > MAX_FURNITURE_CHARS or current.labels is None:
+        return None
+    fields = [
+        part.strip()
+        for f in METADATA_SPLIT.split(text)
+        for part in current.labels_inside.split(f)
+        if part.strip()
+    ]
+    labelled = 0
+    for field in fields:
+        if _is_date(field) or (len(fields) > 1 and _is_written_date(field, current)):
+            continue
+        found = current.labels.match(field)
+        if found is not None and len(found.group("value").split()) <= MAX_FIELD_WORDS:
+            labelled += 1
+        elif byline_name(field, current) is None:
+            return None
+    # A lone date, or fields of which one is labelled: a date alone with a label-less
+    # byline ("12.03.2020 | Von Anna Schmidt") counts too.
+    if labelled or len(fields) >= 2 or (len(fields) == 1 and _is_date(fields[0])):
+        return fields
+    return None
+
+
+def url_line(line: str, url: str | None) -> bool:
+    """A URL on its own line, with at most a label ("Source: https://…")."""
+    text = line.strip()
+    if url and url in text and len(text) <= MAX_FURNITURE_CHARS:
+        return len(line_key(text.replace(url, " ")).split()) <= MAX_URL_LINE_WORDS
+    if len(text) > MAX_FURNITURE_CHARS or not URL.search(text):
+        return False
+    return len(line_key(URL.sub(" ", text)).split()) <= MAX_URL_LINE_WORDS
+
+
 def is_bio(line: str) -> bool:
     """A string of short self-describing fragments ("Fier praticien du web. Explorateur.")."""
     fragments = [f for f in _FRAGMENT_SPLIT.split(line.strip()) if line_key(f)]
@@ -197,15 +340,17 @@ def is_bio(line: str) -> bool:
 
 @stage(
     "clean",
-    reads=["text", "title", "byline"],
+    reads=["text", "title", "byline", "url"],
     writes=["text", "title", "byline", "removed"],
 )
 def clean(article: Article, context: Context) -> Article:
     """Take furniture, related headlines, repeats, byline, bio and title out of the body."""
     with context.deadline.paused():  # every language's data, read once per process
         current = rules()
+        gazetteer()
     lines = article.text.split("\n")
     reasons: dict[int, str] = {}
+    _cut_hover_cards(article, lines)
     content = [i for i, line in enumerate(lines) if line.strip()]
 
     _mark_title(article, lines, content, reasons)
@@ -228,19 +373,55 @@ def clean(article: Article, context: Context) -> Article:
 def _mark_title(
     article: Article, lines: list[str], content: list[int], reasons: dict[int, str]
 ) -> None:
-    """The first line when it repeats the known title, or is a headline above a blank line."""
-    if len(content) < 2:
+    """One of the first lines when it repeats the known title, the title glued to the first
+    paragraph, or a first line that is a headline above a blank line."""
+    if not content:
         return
     first = content[0]
     line = lines[first]
     if article.title:
-        if line_key(line) == line_key(article.title):
-            reasons[first] = "title"
+        title_key = line_key(article.title)
+        for index in content[:TITLE_LINES]:
+            if line_key(lines[index]) == title_key and len(content) > 1:
+                reasons[index] = "title"
+                break
+        if first not in reasons:
+            _cut_glued_title(article, lines, first)
+        return
+    if len(content) < 2:
         return
     followed_by_blank = first + 1 < len(lines) and not lines[first + 1].strip()
     if followed_by_blank and is_headline(line):
         article.title = line.strip()
         reasons[first] = "title"
+
+
+def _cut_glued_title(article: Article, lines: list[str], first: int) -> None:
+    """The title glued to the first paragraph, cut off it ("Julian Assange: Sweden drops
+    rape investigation Prosecutors in Sweden…")."""
+    title = (article.title or "").strip()
+    line = lines[first]
+    body = line.lstrip()
+    if not title or not body.startswith(title):
+        return
+    rest = body[len(title) :]
+    if rest[:1].isspace() and rest.strip() and not is_headline(rest):
+        article.removed.append(Removed(text=title, reason="title"))
+        lines[first] = rest.strip()
+
+
+def _cut_hover_cards(article: Article, lines: list[str]) -> None:
+    """Hover cards cut out of the sentences they sit in, the name left once."""
+    for index, line in enumerate(lines):
+        if " MORE" not in line:
+            continue
+        found = HOVER_CARD.search(line)
+        while found is not None:
+            name = found.group("name")
+            article.removed.append(Removed(text=found.group(0)[len(name) :], reason="hover_card"))
+            line = line[: found.start()] + name + line[found.end() :]
+            found = HOVER_CARD.search(line, found.start() + len(name))
+        lines[index] = line
 
 
 def _mark_lines(
@@ -259,14 +440,22 @@ def _mark_lines(
         if index in reasons:
             seen.add(exact)
             continue
-        if is_furniture(line, current):
+        if is_copyright(line, current):
+            reasons[index] = "credit" if credited_agency(line) else "copyright"
+        elif url_line(line, article.url):
+            reasons[index] = "url"
+        elif is_furniture(line, current):
             reasons[index] = "furniture"
-        elif exact in seen and _is_paragraph(exact):
+        elif exact in seen and _is_paragraph(exact) and not _is_repeated_content(exact):
             reasons[index] = "duplicate"
         elif byline_at is None and (name := byline_name(line, current)) is not None:
             reasons[index] = "byline"
             byline_at = index
             article.byline = article.byline or name
+        elif (fields := metadata_fields(line, current)) is not None:
+            reasons[index] = "metadata"
+            names = [n for f in fields if (n := byline_name(f, current)) is not None]
+            article.byline = article.byline or (names[0] if names else None)
         seen.add(exact)
     return byline_at
 
@@ -274,6 +463,14 @@ def _mark_lines(
 def _is_paragraph(line: str) -> bool:
     """Long enough that a repeat of it is page furniture, not a repeated item or cell."""
     return len(line) >= MIN_DUPLICATE_CHARS and len(line.split()) >= MIN_DUPLICATE_WORDS
+
+
+def _is_repeated_content(line: str) -> bool:
+    """A question or a list item: repeated because the article repeats it, not the page."""
+    text = line.strip()
+    if text.endswith(("?", "?»", "?”", '?"')) or LIST_ITEM.match(text):
+        return True
+    return len(text.split()) <= MAX_ITEM_WORDS and not text.endswith(SENTENCE_END)
 
 
 def _mark_related_tail(

@@ -9,8 +9,11 @@ Four sources of candidates, the first that claims a stretch of text wins:
    ("le mouvement We Are With Russia", "the “We are with Russia” initiative");
 1. gazetteer places and organisations (CLDR country names in many locales, regions);
 2. spaCy's named entities, where the language has a pipeline (`[entities] spacy_model`);
-3. capitalised spans, for every language: a given name makes a person, an organisation
-   word an organisation.
+3. capitalised spans, for every language with a `lang/<iso>.toml` (and for text of unknown
+   language): a given name makes a person, an organisation word an organisation. A
+   language newstrace has no data for gets no such guesses ("MBC와 SBS는" is no person:
+   its particles are glued to the names), and a word mixing cased letters with letters
+   of a caseless script is never part of a name.
 
 Then, within the article, a surname alone takes the key of the full name seen with it
 ("Rogov" → the key of "Vladimir Rogov").
@@ -133,6 +136,16 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+def _glued_to_caseless(word: str) -> bool:
+    """A cased word ("MBC와") with letters of a caseless script glued to it."""
+    return any(c.isalpha() and not c.isupper() and not c.islower() for c in word)
+
+
+def guesses_names(language: str | None) -> bool:
+    """Whether names may be guessed from capitals: a known language, or an unknown one."""
+    return language is None or langdata.for_language(language) is not None
+
+
 def _headline_lines(text: str) -> list[tuple[int, int]]:
     """Spans of lines written in title case (headlines), where capitals name nothing."""
     spans = []
@@ -240,6 +253,8 @@ def rule_candidates(
     for start, end in capitalised_spans(text, sentences, rules):
         surface = text[start:end]
         words = TOKEN.findall(surface)
+        if any(_glued_to_caseless(w) for w in words):
+            continue
         if _heads_next_to(text, start, end, rules) or any(
             fold_word(w) in rules.org_words for w in words
         ):
@@ -383,7 +398,8 @@ def find_entities(
         candidates += spacy_candidates(text, sentences, nlp, rules, gaz, deadline)
     if deadline is not None:
         deadline.check()
-    candidates += rule_candidates(text, sentences, rules, gaz, keep_other=True)
+    if guesses_names(language):
+        candidates += rule_candidates(text, sentences, rules, gaz, keep_other=True)
     headlines = DisjointSpans(_headline_lines(text))
     candidates = [
         c for c in candidates if c.fixed or c.priority < 2 or not headlines.covers(c.start)

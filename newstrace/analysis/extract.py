@@ -1,14 +1,19 @@
 """The extract stage: HTML → main text and metadata with trafilatura; plain text as given.
 
-No hand-written extraction: trafilatura finds the main text, title, author, date and site
-name. Metadata a reader already knew (a JSONL line, a feed item, a WARC header) wins over
-what the page says.
+No hand-written extraction: trafilatura finds the main text, title (`og:title`, `h1`,
+`<title>`), author, date and site name (`og:site_name`, publisher metadata). The title
+loses its site suffix (" | Site", " - Site"); a title that is only the site's name gives
+way to the page's `h1`; a site name that is a copyright line or a junk token gives way to
+the URL's host. Metadata a reader already knew (a JSONL line, a feed item, a WARC header)
+wins over what the page says.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -25,6 +30,82 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 def valid_unicode(value: str) -> str:
     """`value` with every lone surrogate replaced by U+FFFD."""
     return value if value.isascii() else SURROGATE.sub("\ufffd", value)
+
+
+# A title's site suffix: " | Le Monde", " - BBC News", " – Site", " — Site".
+TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
+# Not a site name: a copyright line, no letters, a token ending in "_" ("Wday_"), a path.
+JUNK_OUTLET = re.compile(r"©|\(c\)|copyright|all rights|^[\W\d_]*$|_$|[/\\]", re.IGNORECASE)
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _key(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def url_host(url: str | None) -> str | None:
+    """The host of a URL: "https://www.lemonde.fr/…" → "lemonde.fr"."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    return host.removeprefix("www.")
+
+
+def outlet_name(site_name: str | None, url: str | None) -> str | None:
+    """The site name, unless it is junk; then the URL's host."""
+    if site_name and not JUNK_OUTLET.search(site_name):
+        return site_name
+    return url_host(url)
+
+
+def _names_site(segment: str, outlet: str | None, host: str | None) -> bool:
+    key = _key(segment)
+    if not key:
+        return False
+    if outlet and key == _key(outlet):
+        return True
+    # "lemonde.fr" is named by "Le Monde", "LeMonde.fr" or "lemonde".
+    site = _key(host.rsplit(".", 1)[0]) if host else ""
+    return bool(site) and (key == site or key == _key(host or ""))
+
+
+def strip_site_suffix(title: str, outlet: str | None, host: str | None) -> str:
+    """The title without trailing (or leading) segments that name the site."""
+    parts = TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and _names_site(parts[-1], outlet, host):
+        parts.pop()
+    while len(parts) > 1 and _names_site(parts[0], outlet, host):
+        parts.pop(0)
+    if len(parts) == len(TITLE_SEPARATOR.split(title)):
+        return title
+    # Rejoin what is left as written: cut the title at the kept segments' bounds.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip()
+
+
+def first_h1(html: str) -> str | None:
+    """The text of the page's first `h1`, if any."""
+    found = H1.search(html)
+    if found is None:
+        return None
+    return _clean(html_lib.unescape(TAG.sub(" ", found.group(1))))
+
+
+def page_title(title: str | None, outlet: str | None, html: str, url: str | None) -> str | None:
+    """The article's title: without the site's suffix, and never just the site's name."""
+    host = url_host(url)
+    if title and _names_site(title, outlet, host):
+        title = first_h1(html)
+    if not title:
+        return None
+    return strip_site_suffix(title, outlet, host) or title
 
 
 @dataclass(frozen=True)
@@ -52,13 +133,15 @@ def extract_html(html: str, url: str | None, settings: Settings) -> Extracted | 
     text = (getattr(document, "text", None) or "").strip()
     if not text:
         return None
+    page_url = _clean(getattr(document, "url", None)) or url
+    outlet = outlet_name(_clean(getattr(document, "sitename", None)), page_url)
     return Extracted(
         text=text,
-        title=_clean(getattr(document, "title", None)),
+        title=page_title(_clean(getattr(document, "title", None)), outlet, html, page_url),
         byline=_clean(getattr(document, "author", None)),
         published=_clean(getattr(document, "date", None)),
-        outlet=_clean(getattr(document, "sitename", None)),
-        url=_clean(getattr(document, "url", None)) or url,
+        outlet=outlet,
+        url=page_url,
         language=_clean(getattr(document, "language", None)),
     )
 

@@ -2,7 +2,9 @@
 
 An outlet found by the `entities` stage counts as cited when a citing cue of the language
 (`[media] before` / `after`) stands next to it, or when it signs a dateline ("(Reuters) -",
-"— AFP"). An outlet merely talked about is not a source.
+"— AFP"). An outlet merely talked about is not a source. A credit line the clean stage
+took out of the body ("© 2019 Associated Press", reason `credit`) names the wire service
+the story came from: that outlet is cited too, after those the text cites.
 """
 
 from __future__ import annotations
@@ -100,8 +102,21 @@ def cited_media(text: str, language: str | None, entities: list[Entity]) -> list
     return list(media)
 
 
-@stage("media", reads=["text", "language", "entities"], writes=["media"])
+def credited_media(credit_lines: list[str]) -> list[str]:
+    """Outlet names that credit lines name, each once."""
+    names = outlet_names()
+    media: dict[str, None] = {}
+    for line in credit_lines:
+        for match in gazetteer().find(line):
+            if match.entry.kind == "medium":
+                media.setdefault(names.get(match.entry.key, match.entry.name), None)
+    return list(media)
+
+
+@stage("media", reads=["text", "language", "entities", "removed"], writes=["media"])
 def media(article: Article, context: Context) -> Article:
     """List the outlets the article cites, the first link of its provenance chain."""
-    article.media = cited_media(analysed_text(article, context), article.language, article.entities)
+    cited = cited_media(analysed_text(article, context), article.language, article.entities)
+    credits = credited_media([r.text for r in article.removed if r.reason == "credit"])
+    article.media = list(dict.fromkeys(cited + credits))
     return article
