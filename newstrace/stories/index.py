@@ -11,13 +11,14 @@ bridges two stories merges them, the smaller into the larger, and the absorbed i
 to the survivor (`resolve`).
 
 Candidates are the best few stories by centroid cosine within the article's time buckets
-(one centroid matrix per `window_seconds` of publication time; an article searches its own
-bucket and its two neighbours, so a backfilled article meets the stories of its own dates,
-not of the arrival clock), plus the few stories sharing most of its rarer entity keys (an
-inverted index). Nothing leaves the index for being old: at most `max_stories` stay, the
-ones with the oldest publication dates leave first. The document frequencies decay past
-MAX_VOCABULARY words. So the cost per article depends on the stories of three buckets and
-on the caps, never on how many articles are stored; see docs/stories.md for the figures.
+(one centroid matrix per quarter of `window_seconds` of publication time; an article
+searches the buckets within a window of its date, so a backfilled article meets the
+stories of its own dates, not of the arrival clock), plus the few stories sharing most of
+its rarer entity keys (an inverted index). Nothing leaves the index for being old: at most
+`max_stories` stay, the ones with the oldest publication dates leave first; stories dated
+a window before the newest article let go of their kept members. The document frequencies
+decay past MAX_VOCABULARY words. So the cost per article depends on the stories of 2.25
+windows and on the caps, never on how many articles are stored; see docs/stories.md.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ MAX_NUMBERS = 64
 # Publication hours kept per story for the time-gap feature (a story spanning more hours
 # keeps the most populated ones).
 MAX_HOURS = 512
-# Recent members kept per story, for derives_from detection against earlier versions.
+# Recent members kept per story, for derives_from detection against earlier versions; only
+# while the story is dated within a window of the newest article (checked every TRIM_EVERY
+# articles), so the bulk of the memory follows the window, not the stories kept.
 MEMBERS_KEPT = 12
+TRIM_EVERY = 1024
 # Vocabulary of the document-frequency table: past this many words, every count and the
 # document count are halved and the words left at zero dropped, so the table follows the
 # recent vocabulary.
@@ -53,6 +57,11 @@ MAX_VOCABULARY = 200_000
 MAX_POSTINGS = 200
 # The bucket of undated articles: they meet undated stories only.
 UNDATED = -(2**62)
+# Centroid buckets per window of publication time: an article searches the buckets within
+# a window of its date (9 of them, 2.25 windows of stories; 3 buckets of one window each
+# would scan 3 windows). A story sits in every bucket its dates span, up to MAX_BUCKETS.
+BUCKETS_PER_WINDOW = 4
+MAX_BUCKETS = 256
 
 
 def _prune(counts: Counter[str], cap: int) -> None:
@@ -304,6 +313,7 @@ class StoryIndex:
         self.df: Counter[str] = Counter()
         self.documents = 0
         self.redirects: dict[str, str] = {}
+        self.newest: float | None = None
         # (absorbed, survivor) of every merge, oldest first, for the caller to record.
         self.merges: list[tuple[str, str]] = []
         self._postings: dict[str, set[str]] = {}
@@ -316,20 +326,21 @@ class StoryIndex:
     def _bucket(self, seconds: float | None) -> int:
         if seconds is None:
             return UNDATED
-        return math.floor(seconds / self.config.window_seconds)
+        return math.floor(seconds * BUCKETS_PER_WINDOW / self.config.window_seconds)
 
     def _near_buckets(self, seconds: float | None) -> list[int]:
+        """The buckets of stories that may hold an article of this date: within a window."""
         if seconds is None:
             return [UNDATED]
-        middle = self._bucket(seconds)
-        return [middle - 1, middle, middle + 1]
+        window = self.config.window_seconds
+        return list(range(self._bucket(seconds - window), self._bucket(seconds + window) + 1))
 
     def _story_buckets(self, story: StoryState) -> set[int]:
         if story.first_time is None or story.last_time is None:
             return {UNDATED}
         first, last = self._bucket(story.first_time), self._bucket(story.last_time)
-        if last - first > 64:  # a story running for years: its latest buckets
-            first = last - 64
+        if last - first > MAX_BUCKETS:  # a story running for years: its latest buckets
+            first = last - MAX_BUCKETS
         return set(range(first, last + 1))
 
     # -- scoring ------------------------------------------------------------------------
@@ -491,9 +502,6 @@ class StoryIndex:
         if survivor.last_time is not None:
             heapq.heappush(self._by_time, (survivor.last_time, survivor.id))
         self.redirects[absorbed.id] = survivor.id
-        for old, new in list(self.redirects.items()):
-            if new == absorbed.id:
-                self.redirects[old] = survivor.id
         self.merges.append((absorbed.id, survivor.id))
         return survivor.id
 
@@ -525,8 +533,14 @@ class StoryIndex:
         return {article: self.resolve(story) for article, story in moved.items()}
 
     def resolve(self, story_id: str) -> str:
-        """The story an id stands for now (a merged story's id redirects to its survivor)."""
-        return self.redirects.get(story_id, story_id)
+        """The story an id stands for now (a merged story's id redirects to its survivor,
+        through every later merge; the chain is shortened on the way)."""
+        found = story_id
+        while found in self.redirects:
+            found = self.redirects[found]
+        while story_id in self.redirects and self.redirects[story_id] != found:
+            self.redirects[story_id], story_id = found, self.redirects[story_id]
+        return found
 
     # -- upkeep -------------------------------------------------------------------------
 
@@ -549,6 +563,9 @@ class StoryIndex:
                 posting.add(story_id)
         self._place(story)
         if item.time is not None:
+            self.newest = item.time if self.newest is None else max(self.newest, item.time)
+            if self.documents % TRIM_EVERY == 0:
+                self._trim()
             heapq.heappush(self._by_time, (story.last_time or item.time, story_id))
             if len(self._by_time) > 4 * len(self.stories) + 1024:  # drop stale entries
                 self._by_time = [
@@ -556,6 +573,16 @@ class StoryIndex:
                 ]
                 heapq.heapify(self._by_time)
         self._bound()
+
+    def _trim(self) -> None:
+        """Let go of the kept members of stories dated more than a window before the newest
+        article: they serve `derives_from` against recent versions; the sums stay."""
+        if self.newest is None:
+            return
+        horizon = self.newest - self.config.window_seconds
+        for story in self.stories.values():
+            if story.members and story.last_time is not None and story.last_time < horizon:
+                story.members.clear()
 
     def _decay(self) -> None:
         """Halve the document frequencies and drop the words left at zero (bounded table)."""
