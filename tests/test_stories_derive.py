@@ -10,7 +10,7 @@ from benchmarks.stories import analysis_pipeline
 from newstrace.model import Article, RawDocument
 from newstrace.pipeline import Context
 from newstrace.stories.derive import detect
-from newstrace.stories.encoders import encoder
+from newstrace.stories.encoders import story_encoder
 from newstrace.stories.features import StoryFeatures, featurize
 
 
@@ -26,7 +26,7 @@ def _features(texts: list[str]) -> list[StoryFeatures]:
         pipeline.run(RawDocument(source=f"doc{i}", text=text), context)
         for i, text in enumerate(texts)
     ]
-    return featurize(articles, encoder("auto"), [float(i) for i in range(len(texts))])
+    return featurize(articles, story_encoder(), [float(i) for i in range(len(texts))])
 
 
 def test_a_copy_with_its_last_paragraph_cut_derives_from_the_original() -> None:

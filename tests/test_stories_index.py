@@ -37,37 +37,86 @@ def blurbs() -> list[StoryFeatures]:
     return sorted(items, key=lambda f: f.time or 0.0)
 
 
-def test_index_lets_go_of_stories_whose_last_article_left_the_window(
+def test_index_keeps_at_most_max_stories_and_lets_the_oldest_dated_go_first(
     blurbs: list[StoryFeatures],
 ) -> None:
-    config = StoryConfig(window_seconds=7 * DAY)
+    config = StoryConfig(max_stories=40)
     index = StoryIndex(config)
     for item in blurbs:
         index.assign(item)
-    newest = max(f.time or 0.0 for f in blurbs)
-    assert index.stories, "the last week of the stream keeps some stories"
-    assert all(
-        (s.last_time or 0.0) >= newest - config.window_seconds for s in index.stories.values()
-    )
-    assert len(index.stories) < len({f.article_id for f in blurbs})
-    live_rows = int(index._alive.sum())
-    assert live_rows == len(index.stories)
+    assert len(index.stories) == 40
+    kept = min(s.last_time or 0.0 for s in index.stories.values())
+    # Every dated blurb newer than the oldest kept story is in a kept story or was merged.
+    newest = sorted((f.time or 0.0 for f in blurbs), reverse=True)[:40]
+    assert kept <= min(newest)
+    live = sum(rows.live() for rows in index._buckets.values())
+    assert live >= len(index.stories)
 
 
-def test_index_memory_stops_growing_once_the_window_is_full(blurbs: list[StoryFeatures]) -> None:
-    # A one-day window over the synthetic stream (one article every 300 s): full after 288
-    # articles; three passes over the dev blurbs store ~4,900 articles.
-    index = StoryIndex(StoryConfig(window_seconds=DAY))
+def test_index_memory_stops_growing_once_max_stories_is_reached(
+    blurbs: list[StoryFeatures],
+) -> None:
+    # One article every 300 s; three passes over the dev blurbs store ~4,900 articles, and
+    # the index holds at most 500 stories from the first pass on.
+    index = StoryIndex(StoryConfig(max_stories=500))
     after: list[dict[str, int]] = []
     for number in range(3 * len(blurbs)):
         index.assign(synthetic(blurbs, number))
         if (number + 1) % len(blurbs) == 0:
             after.append(index.footprint())
     first, _, last = after
-    # The window's part stays put; the vocabulary grows (new words) up to its own cap.
-    for part in ("stories", "matrix_rows", "counts", "postings", "times", "members"):
+    for part in ("stories", "counts", "postings", "times", "members"):
         assert last[part] <= 1.25 * first[part], (part, first, last)
     assert last["vocabulary"] <= MAX_VOCABULARY
+
+
+def test_a_backfilled_article_joins_its_story_after_months_of_newer_ones(
+    blurbs: list[StoryFeatures],
+) -> None:
+    stories: dict[str, list[StoryFeatures]] = {}
+    for item in blurbs:
+        stories.setdefault(item.article_id.split("-")[0], []).append(item)
+    story = min(
+        (
+            s
+            for s in stories.values()
+            if len(s) >= 5 and (s[-1].time or 0.0) - (s[0].time or 0.0) < 10 * DAY
+        ),
+        key=lambda s: s[0].time or 0.0,
+    )
+    index = StoryIndex(StoryConfig())
+    for item in story:
+        index.assign(item)
+    home = index.resolve(story[0].article_id)
+    # Months of other news arrive, all dated after the story (past its time buckets).
+    later = [f for f in blurbs if (f.time or 0.0) > (story[-1].time or 0.0) + 40 * DAY]
+    assert (later[-1].time or 0.0) - (later[0].time or 0.0) > 90 * DAY
+    for item in later:
+        index.assign(item)
+    # Then a copy of its first blurb, dated an hour after it (a backfill).
+    again = replace(story[0], article_id="again", time=(story[0].time or 0.0) + 3600)
+    found, _ = index.assign(again)
+    assert index.resolve(found) == index.resolve(home)
+
+
+def test_two_stories_of_one_event_merge_and_the_absorbed_id_redirects(
+    blurbs: list[StoryFeatures],
+) -> None:
+    index = StoryIndex(StoryConfig())
+    first, unrelated = blurbs[0], blurbs[-1]
+    # One event split in two stories, as arrival order can leave it, and an unrelated one.
+    index.add("left", first)
+    index.add("left", replace(first, article_id="left-2", time=(first.time or 0.0) + 600))
+    index.add("right", replace(first, article_id="right-1", time=(first.time or 0.0) + 1200))
+    index.add("other", replace(unrelated, time=(first.time or 0.0) + 1800))
+    assert index.merge_if_same("left", "other") == "left"
+    survivor = index.merge_if_same("left", "right")
+    assert survivor == "left" and index.resolve("right") == "left"
+    assert index.merges == [("right", "left")]
+    assert index.stories["left"].size == 3 and "right" not in index.stories
+    # An article of the event now finds the merged story.
+    found, _ = index.assign(replace(first, article_id="later", time=(first.time or 0.0) + 3600))
+    assert index.resolve(found) == "left"
 
 
 def test_a_key_shared_by_many_stories_brings_only_the_capped_candidates(

@@ -1,4 +1,9 @@
-"""Story clustering quality on the dev corpus stays above the floors in benchmarks/floors.toml."""
+"""Story quality on the dev corpus, cross-validated over whole stories, stays above its floors.
+
+The e5 vectors of the dev leads come from tests/fixtures/stories/dev_e5.npz (written by
+`benchmarks/stories.py --vectors`): encoding the 4,400 leads takes ~15 min on a busy core.
+A lead missing from it (after a change to analysis) is encoded here, slowly, and reported.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,16 @@ import tomllib
 import pytest
 from conftest import REPO
 
-from benchmarks.stories import run
+from benchmarks.stories import (
+    BASELINE_THRESHOLDS,
+    Dev,
+    _pooled,
+    agglomerative,
+    cross_validate,
+    load,
+    tfidf_single_pass,
+)
+from newstrace.stories.scorer import shipped
 
 
 def floors() -> dict[str, float]:
@@ -17,28 +31,48 @@ def floors() -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def table() -> dict[str, dict[str, dict[str, float]]]:
-    # The held-out halves only: what the benchmark reports (thresholds come from the others).
-    return run(halves=("test",))
+def dev() -> Dev:
+    return load()
+
+
+@pytest.fixture(scope="module")
+def table(dev: Dev) -> dict[str, dict[str, float]]:
+    # Per fold, the model is fitted on the four other folds; the threshold is the shipped
+    # one (the benchmark chooses it on the training folds, a slower nested search).
+    return cross_validate(dev, threshold=shipped().threshold)
+
+
+@pytest.mark.slow
+def test_story_clustering_stays_above_its_floors(table: dict[str, dict[str, float]]) -> None:
+    floor = floors()
+    assert table["ecbplus"]["f1"] >= floor["ecbplus_bcubed_f1"], table["ecbplus"]
+    assert table["ecbplus"]["pairwise_f1"] >= floor["ecbplus_pairwise_f1"], table["ecbplus"]
+    assert table["itn"]["f1"] >= floor["itn_bcubed_f1"], table["itn"]
+    assert table["itn"]["pairwise_f1"] >= floor["itn_pairwise_f1"], table["itn"]
+    assert table["semeval"]["accuracy"] >= floor["semeval_accuracy"], table["semeval"]
+    assert table["semeval"]["cross_lingual"] >= floor["semeval_cross_lingual"], table["semeval"]
+
+
+@pytest.mark.slow
+def test_itn_in_shuffled_order_scores_within_two_points_of_time_order(
+    table: dict[str, dict[str, float]],
+) -> None:
+    assert abs(table["itn"]["f1"] - table["itn_shuffled"]["f1"]) <= 0.02, (
+        table["itn"],
+        table["itn_shuffled"],
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("corpus", ["ecbplus", "itn"])
-def test_story_clustering_stays_above_its_floor(
-    table: dict[str, dict[str, dict[str, float]]], corpus: str
+def test_newstrace_beats_the_baselines(
+    dev: Dev, table: dict[str, dict[str, float]], corpus: str
 ) -> None:
-    scores = table[f"stories_{corpus}.jsonl"]["newstrace"]
-    floor = floors()
-    assert scores["f1"] >= floor[f"{corpus}_bcubed_f1"], scores
-    assert scores["pairwise_f1"] >= floor[f"{corpus}_pairwise_f1"], scores
-
-
-@pytest.mark.slow
-def test_newstrace_beats_both_baselines_on_mean_bcubed_f1(
-    table: dict[str, dict[str, dict[str, float]]],
-) -> None:
-    def mean(system: str) -> float:
-        return sum(table[c][system]["f1"] for c in table) / len(table)
-
-    assert mean("newstrace") > mean("tfidf")
-    assert mean("newstrace") > mean("encoder")
+    tfidf = _pooled(
+        dev, corpus, lambda items, _: tfidf_single_pass(items, BASELINE_THRESHOLDS["tfidf"])
+    )
+    e5 = _pooled(
+        dev, corpus, lambda items, _: agglomerative(items, BASELINE_THRESHOLDS["agglomerative"])
+    )
+    assert table[corpus]["f1"] > tfidf["f1"]
+    assert table[corpus]["f1"] > e5["f1"]

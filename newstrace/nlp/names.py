@@ -2,7 +2,9 @@
 
 `fold` makes matching case- and accent-blind while keeping offsets into the original text;
 `name_key` turns a person or organisation name into a Latin ASCII slug (`Путин` → `putin`,
-`Zelenskyy` → `zelensky`) with the rules of `data/gazetteer/translit.toml`.
+`Zelenskyy` → `zelensky`, `Μητσοτάκης` → `mitsotakis`, `习近平` → `xijinping`) with the
+rules of `data/gazetteer/translit.toml`: Cyrillic by its letter table, every other script
+by `anyascii`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+
+from anyascii import anyascii
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -69,16 +73,28 @@ def transliteration() -> Transliteration:
     path = resources.files("newstrace") / "data" / "gazetteer" / "translit.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     letters = {fold_char(k): str(v) for k, v in data.get("letters", {}).items()}
+    if not isinstance(data.get("rewrites"), list):
+        raise ValueError("translit.toml: `rewrites` must be a top-level list, above [letters]")
     rewrites = tuple((re.compile(str(rule[0])), str(rule[1])) for rule in data.get("rewrites", []))
     return Transliteration(letters, rewrites)
 
 
+@lru_cache(maxsize=10_000)
+def _ascii(char: str) -> str:
+    """A folded non-Latin, non-Cyrillic character in ASCII letters (`μ` → `m`, `习` → `xi`)."""
+    return "".join(c for c in anyascii(char).lower() if c.isalnum())
+
+
 def to_latin(text: str) -> str:
-    """Folded ASCII form of a name in Latin or Cyrillic script (`Зеленський` → `zelenskyi`)."""
+    """Folded ASCII form of a name in any script (`Зеленський` → `zelenskyi`, `Ερντογάν` →
+    `erntogan`): Cyrillic by the letter table, the rest by `anyascii`."""
     table = transliteration()
     folded = fold(text).text
-    latin = "".join(table.letters.get(c, c) for c in folded)
-    return "".join(c for c in latin if c.isascii())
+    return "".join(
+        c if c.isascii() else table.letters.get(c) or _ascii(c)
+        for c in folded
+        if c.isascii() or c in table.letters or c.isalnum() or c.isspace()
+    )
 
 
 def name_key(text: str) -> str:

@@ -19,9 +19,10 @@ from newstrace.errors import NotFoundError
 from newstrace.model import Article
 from newstrace.store.base import BaseStore, StoryMember, StoryRecord
 from newstrace.stories import derive, provenance
-from newstrace.stories.encoders import Encoder, encoder
+from newstrace.stories.encoders import Encoder, story_encoder
 from newstrace.stories.features import StoryFeatures, features_of, lead, parse_time
 from newstrace.stories.index import StoryIndex
+from newstrace.stories.merges import record_merges
 from newstrace.stories.similarity import StoryConfig
 
 # Articles whose provenance is redrawn when one joins: the story's most recent ones, so the
@@ -51,7 +52,7 @@ def assigner_for(store: BaseStore, config: StoryConfig | None = None) -> Assigne
     """The store's assigner, made on first use (the encoder is loaded once per process)."""
     found = _ASSIGNERS.get(store)
     if found is None or (config is not None and found.config != config):
-        found = Assigner(config or StoryConfig(), encoder("auto"))
+        found = Assigner(config or StoryConfig(), story_encoder())
         _ASSIGNERS[store] = found
     return found
 
@@ -60,9 +61,14 @@ def _iso(seconds: float | None) -> str | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
+# Windows of publication time loaded into the index when it is first used: a year of
+# stories, so an article backfilled up to a year back meets its story.
+WARM_WINDOWS = 12
+
+
 def _warm(store: BaseStore, assigner: Assigner, around: float) -> None:
-    """Load the window's stored members into the index, oldest first."""
-    since = around - assigner.config.window_seconds
+    """Load the stored members of the last WARM_WINDOWS windows into the index, oldest first."""
+    since = around - WARM_WINDOWS * assigner.config.window_seconds
     assigner.index.load(
         (m.story, StoryFeatures.from_json(m.features)) for m in store.story_members_since(since)
     )
@@ -76,12 +82,10 @@ def assign_features(
     if not assigner.warmed:
         _warm(store, assigner, item.time or time.time())
     index = assigner.index
-    index._slide(item.time)
-    match = index.best(item)
+    story_id, match = index.assign(item, new_id=article.id)
     joined = match is not None and match.margin >= 0
-    story_id = match.story if joined and match is not None else article.id
-    earlier = list(index.stories[story_id].members) if joined else []
-    index.add(story_id, item)
+    story = index.stories.get(story_id)
+    earlier = [m for m in story.members if m.article_id != article.id] if story else []
     score = round(match.margin, 4) if joined and match is not None else None
     store.save_story_member(StoryMember(article.id, story_id, item.time, score, item.to_json()))
     found = derive.detect(item, earlier)
@@ -90,7 +94,8 @@ def assign_features(
     article.story = story_id
     store.update(article)
     _record(store, story_id, article, item)
-    return story_id
+    record_merges(store, index)
+    return index.resolve(story_id)
 
 
 def assign_story(store: BaseStore, article: Article, config: StoryConfig | None = None) -> str:

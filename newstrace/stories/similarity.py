@@ -1,10 +1,7 @@
-"""How alike an article and a story are, signal by signal, and how the signals are blended.
+"""The settings of story assignment, and the TF-IDF arithmetic its similarities are built on.
 
-Signals (each in [0, 1]): `embedding` (cosine of the lead's encoding and the story centroid),
-`entities` (IDF-weighted cosine of entity keys, which are the same across languages),
-`lexical` (TF-IDF cosine of words, only when the story has articles in the article's
-language: clustering within a language first, linking across languages by the others),
-`numbers` and `media` (share of the article's figures and cited outlets the story has).
+The similarities themselves and how they combine are in `scorer` (a learned pair model)
+and `index` (their means over a story's members).
 """
 
 from __future__ import annotations
@@ -14,31 +11,23 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SIGNALS = ("embedding", "entities", "lexical", "numbers", "media")
-
 
 @dataclass(frozen=True)
 class StoryConfig:
-    """Weights and thresholds of story assignment, and the bounds of its index."""
+    """The join threshold and the bounds of the story index.
 
-    # Blend weights and join thresholds: chosen for the best mean B-cubed F1 on the train
-    # halves of ECB+ (odd topics) and ITN (stories hashed to "train") with USE, 2026-11:
-    # cross-language 0.7 -> 0.5 took ITN train F1 from 0.53 to 0.69 (ECB+ unchanged, 0.87);
-    # the thresholds then re-chosen on the train halves by `benchmarks/stories.py --ablate`
-    # (full variant): 0.85 / 0.40, test halves ECB+ 0.851 -> 0.855, ITN 0.730 -> 0.748.
-    embedding: float = 1.0
-    entities: float = 0.5
-    lexical: float = 1.0
-    numbers: float = 0.1
-    media: float = 0.1
-    same_language_threshold: float = 0.85
-    cross_language_threshold: float = 0.4
-    # A story takes no article published more than this after its last one. 30 days: on
-    # the ITN train half 30 days beat 7 (F1 0.69 vs 0.67) and no window (0.67: old stories
-    # absorb new ones); ITN stories span a median 11.7 days.
+    Every similarity weight is learned (`scorer`); the one knob left is the threshold on the
+    probability, chosen by cross-validation over whole stories (docs/stories.md).
+    """
+
+    # None: the shipped pair model's threshold.
+    threshold: float | None = None
+    # A story takes no article published more than this before its first or after its last
+    # one, and the centroid matrices are cut in buckets of this much publication time. 30
+    # days: ITN stories span a median 11.8 days.
     window_seconds: float = 30 * 86400.0
-    # Stories kept in memory at once (the most recent ones): 20,000 centroids of 512 floats
-    # are 40 MB, plus bounded key and word counts per story (~30 KB each at their caps).
+    # Stories kept in memory at once (those with the most recent publication dates): 20,000
+    # centroids of 384 floats are 30 MB, plus bounded sums and counts per story.
     max_stories: int = 20_000
     # Stories scored per article: the best by centroid cosine, plus those sharing an entity.
     candidates: int = 30
@@ -61,24 +50,3 @@ def sparse_dot(small: Mapping[str, float], large: Mapping[str, float]) -> float:
     if len(small) > len(large):
         small, large = large, small
     return sum(v * large[k] for k, v in small.items() if k in large)
-
-
-def share(mine: frozenset[str], theirs: Mapping[str, int] | frozenset[str]) -> float:
-    """Share of the article's items (figures, outlets) that the story has too."""
-    if not mine:
-        return 0.0
-    return sum(1 for item in mine if item in theirs) / len(mine)
-
-
-def blend(values: Mapping[str, float], config: StoryConfig, same_language: bool) -> float:
-    """The blended score minus the join threshold: at or above 0, the article joins."""
-    score = (
-        config.embedding * values.get("embedding", 0.0)
-        + config.entities * values.get("entities", 0.0)
-        + config.numbers * values.get("numbers", 0.0)
-        + config.media * values.get("media", 0.0)
-    )
-    if same_language:
-        score += config.lexical * values.get("lexical", 0.0)
-        return score - config.same_language_threshold
-    return score - config.cross_language_threshold
