@@ -609,16 +609,17 @@ def _story_brief(store: BaseStore, record: StoryRecord) -> StoryBrief:
     )
 
 
-def coverage(brief: StoryBrief) -> int:
-    """How widely a story is covered: its versions, plus each further outlet and, twice,
-    each further language (a story told in two languages by two outlets outranks one
-    outlet's four rewrites of it)."""
-    return brief.articles + max(0, len(brief.outlets) - 1) + 2 * max(0, len(brief.languages) - 1)
+def coverage(brief: StoryBrief) -> tuple[int, int, int]:
+    """How widely a story is covered, compared in this order: its languages, its outlets,
+    its versions (a story told in two languages outranks one outlet's forty rewrites of one
+    wire report, which outranks a story told once)."""
+    return (len(brief.languages), len(brief.outlets), brief.articles)
 
 
-def _rank(brief: StoryBrief) -> tuple[int, str, str]:
+def _rank(brief: StoryBrief) -> tuple[int, int, int, str, str]:
     """Most covered first, then most recent (undated last), then by id (a stable order)."""
-    return (-coverage(brief), _descending(brief.last_seen or ""), brief.id)
+    languages, outlets, versions = coverage(brief)
+    return (-languages, -outlets, -versions, _descending(brief.last_seen or ""), brief.id)
 
 
 def _descending(text: str) -> str:
@@ -640,9 +641,12 @@ def _ranked_stories(store: BaseStore) -> list[StoryBrief]:
     if kept is not None and kept[0] == stamp:
         return kept[1]
     outlets: dict[str, set[str]] = {}
+    dates: dict[str, list[str]] = {}
     for found in store.articles():
         if found.story and found.outlet:
             outlets.setdefault(found.story, set()).add(found.outlet)
+        if found.story and found.published:
+            dates.setdefault(found.story, []).append(found.published)
     briefs = [
         StoryBrief(
             id=record.id,
@@ -650,8 +654,9 @@ def _ranked_stories(store: BaseStore) -> list[StoryBrief]:
             languages=_languages(record),
             outlets=sorted(outlets.get(record.id, ())),
             articles=record.articles,
-            first_seen=record.first_seen,
-            last_seen=record.last_seen,
+            # Publication dates only: an undated story's ingest time is no date of it.
+            first_seen=min(dates[record.id]) if record.id in dates else None,
+            last_seen=max(dates[record.id]) if record.id in dates else None,
         )
         for record in records
     ]
@@ -755,9 +760,11 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
     derivations = store.derivations(a.id for a in versions)
     sources = {d.article_id: d for d in derivations}
     published = [a.published for a in versions if a.published]
-    first_seen = record.first_seen if record is not None else min(published, default=None)
-    last_seen = record.last_seen if record is not None else max(published, default=None)
-    since = parse_time(first_seen)
+    # Publication dates only: an undated story's ingest time is no date of it.
+    first_seen = min(published, default=None)
+    last_seen = max(published, default=None)
+    start = record.first_seen if record is not None else first_seen
+    since = parse_time(start)
     ids = {a.id for a in versions}
     seen = (
         {m.article_id: m.seen for m in store.story_members_since(since - 1) if m.article_id in ids}
