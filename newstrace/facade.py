@@ -45,6 +45,8 @@ DEFAULT_SUMMARY_SENTENCES = 3
 # The language of the reader's own words (labels, the frames of the story summary); quotes
 # stay in their own language.
 UI_LANGUAGE = "en"
+# The furthest a page may start: further is a mistake, not a question.
+MAX_OFFSET = 1_000_000
 # Search hits counted at most (a page shows `limit` of them from `offset`).
 MAX_SEARCH_HITS = 1000
 
@@ -124,8 +126,8 @@ class Page(Generic[T]):
 def _check_page(limit: int | None, offset: int) -> None:
     if limit is not None and limit < 1:
         raise UsageError(f"limit {limit}: give a whole number of at least 1")
-    if offset < 0:
-        raise UsageError(f"offset {offset}: give a whole number, 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise UsageError(f"offset {offset}: give a whole number from 0 to {MAX_OFFSET}")
 
 
 @dataclass(frozen=True)
@@ -635,18 +637,36 @@ _STORY_LIST: weakref.WeakKeyDictionary[BaseStore, tuple[tuple[int, int], list[St
 def _ranked_stories(store: BaseStore) -> list[StoryBrief]:
     """Every recorded story as a list shows it, in rank order; made in one pass over the
     articles and kept until an article or a story is added."""
-    records = store.stories()
+    records = list(store.stories())
     stamp = (store.count(), len(records))
     kept = _STORY_LIST.get(store)
     if kept is not None and kept[0] == stamp:
         return kept[1]
     outlets: dict[str, set[str]] = {}
     dates: dict[str, list[str]] = {}
+    # Stories known from their articles' story ids only (no record): made from the articles.
+    unrecorded: dict[str, list[Article]] = {}
+    recorded = {record.id for record in records}
     for found in store.articles():
-        if found.story and found.outlet:
+        if not found.story:
+            continue
+        if found.outlet:
             outlets.setdefault(found.story, set()).add(found.outlet)
-        if found.story and found.published:
+        if found.published:
             dates.setdefault(found.story, []).append(found.published)
+        if found.story not in recorded:
+            unrecorded.setdefault(found.story, []).append(found)
+    records = records + [
+        StoryRecord(
+            id=story,
+            title=headline(members[-1]),
+            languages=sorted({a.language for a in members if a.language}),
+            articles=len(members),
+            first_seen=None,
+            last_seen=None,
+        )
+        for story, members in unrecorded.items()
+    ]
     briefs = [
         StoryBrief(
             id=record.id,

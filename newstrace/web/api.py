@@ -216,7 +216,7 @@ def paged(page: Page[Any], request: Request) -> JSONResponse:
 def list_articles(
     request: Request,
     limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
-    offset: Annotated[int, Query(ge=0, description=OFFSET_HELP)] = 0,
+    offset: Annotated[int, Query(ge=0, le=facade.MAX_OFFSET, description=OFFSET_HELP)] = 0,
     language: Annotated[str | None, Query(max_length=16)] = None,
 ) -> JSONResponse:
     """The latest articles, newest published first; `X-Total-Count` says how many in all."""
@@ -238,7 +238,8 @@ def get_article(request: Request, response: Response, id: str) -> Article:
     ]
     if links:
         response.headers["Link"] = ", ".join(links)
-    return article
+    # The source as the user gave it, never a path of the server's disk.
+    return dataclasses.replace(article, source=facade.public_source(article.source))
 
 
 @router.get("/articles/{id}/summary", response_model=SummaryOut, summary="get a summary")
@@ -265,7 +266,7 @@ def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
     limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
-    offset: Annotated[int, Query(ge=0, description=OFFSET_HELP)] = 0,
+    offset: Annotated[int, Query(ge=0, le=facade.MAX_OFFSET, description=OFFSET_HELP)] = 0,
 ) -> JSONResponse:
     """Articles holding every word of `q`, best first, then those naming the person, place
     or organisation `q` names in another spelling; `X-Total-Count` says how many in all."""
@@ -277,7 +278,7 @@ def search(
 def list_stories(
     request: Request,
     limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
-    offset: Annotated[int, Query(ge=0, description=OFFSET_HELP)] = 0,
+    offset: Annotated[int, Query(ge=0, le=facade.MAX_OFFSET, description=OFFSET_HELP)] = 0,
     language: Annotated[str | None, Query(max_length=16, description="told in it")] = None,
     outlet: Annotated[str | None, Query(max_length=200, description="told by it")] = None,
     since: Annotated[str | None, Query(max_length=32, description=SINCE_HELP)] = None,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from newstrace.facade import Page
+from newstrace.facade import MAX_OFFSET, Page
 from newstrace.model import Entity
 from newstrace.web import render
 from newstrace.web.api import MAX_QUERY_CHARS
@@ -43,7 +43,7 @@ def entities_by_kind(entities: list[Entity]) -> list[tuple[str, list[Entity]]]:
     return [(k, sorted(kinds[k].values(), key=lambda e: e.text.lower())) for k in order]
 
 
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Filter = Annotated[str | None, Query(max_length=200)]
 
 
