@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--format", choices=["jsonl", "csv"], default="jsonl", help="output (default: jsonl)"
     )
-    sub.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    sub.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
 
     sub = command(
         "stories",
@@ -189,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
 
     sub = command("demo", "load the bundled sample corpus and serve the reader", cmd_demo)
-    sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    sub.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar (default: show it)"
+    )
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sub.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
     sub.add_argument(

@@ -77,7 +77,13 @@ def home(
     """The stories, ranked by coverage then recency, filtered and paged (`/api/stories`)."""
     filters = {"language": language, "outlet": outlet, "since": since, "until": until}
     chosen = {k: (v.strip() or None) if v else None for k, v in filters.items()}
-    page = _reader(request).home(offset=offset, **chosen)
+    page = _reader(request).home(
+        offset=offset,
+        language=chosen["language"],
+        outlet=chosen["outlet"],
+        since=chosen["since"],
+        until=chosen["until"],
+    )
     return _page(
         request,
         "home.html",
