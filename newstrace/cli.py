@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from newstrace import __version__, facade
 from newstrace.errors import NewstraceError, UsageError
-from newstrace.facade import IngestReport
+from newstrace.facade import IngestReport, Page
 from newstrace.model import Article
 from newstrace.settings import Settings, database_url
 
@@ -81,8 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, run: Any) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
+        sub = commands.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog=f"example:\n  {EXAMPLES[name]}" if name in EXAMPLES else None,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.set_defaults(run=run)
+        _db_option(sub)
         return sub
 
     sub = command("ingest", "read, analyse and store documents (idempotent)", cmd_ingest)
@@ -95,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     _json(sub)
 
     sub = command("list", "stored articles, newest first", cmd_list)
-    sub.add_argument("--story")
-    sub.add_argument("--language")
-    sub.add_argument("--limit", type=_positive, default=50, metavar="N")
+    sub.add_argument("--story", help="only this story's articles (default: all)")
+    sub.add_argument("--language", help="only articles in this language, e.g. fr (default: all)")
+    sub.add_argument("--limit", type=_positive, default=50, metavar="N", help=LIMIT_HELP % 50)
+    sub.add_argument("--offset", type=_whole, default=0, metavar="N", help=OFFSET_HELP)
     _json(sub)
 
     sub = command("show", "one stored article with everything found", cmd_show)
@@ -110,22 +118,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("summary", "No time to read? Get a summary of a stored article", cmd_summary)
     sub.add_argument("article", metavar="ARTICLE", help="id, unique id prefix, or source")
-    sub.add_argument("--sentences", type=_positive, default=3, metavar="N")
+    sub.add_argument(
+        "--sentences", type=_positive, default=3, metavar="N", help="sentences (default: 3)"
+    )
     _json(sub)
 
     sub = command("search", "full-text search over titles and texts", cmd_search)
-    sub.add_argument("query", nargs="+")
-    sub.add_argument("--limit", type=_positive, default=20, metavar="N")
+    sub.add_argument("query", nargs="+", help="words, all of which a hit holds; or a name")
+    sub.add_argument("--limit", type=_positive, default=20, metavar="N", help=LIMIT_HELP % 20)
+    sub.add_argument("--offset", type=_whole, default=0, metavar="N", help=OFFSET_HELP)
     _json(sub)
 
     sub = command("export", "every stored article as JSON Lines or CSV", cmd_export)
-    sub.add_argument("--story")
-    sub.add_argument("--language")
-    sub.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    sub.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    sub.add_argument("--story", help="only this story's articles (default: all)")
+    sub.add_argument("--language", help="only articles in this language, e.g. fr (default: all)")
+    sub.add_argument(
+        "--format", choices=["jsonl", "csv"], default="jsonl", help="output (default: jsonl)"
+    )
+    sub.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
 
-    sub = command("stories", "stories, most recent first", cmd_stories)
-    sub.add_argument("--limit", type=_positive, default=50, metavar="N")
+    sub = command(
+        "stories",
+        "stories, most covered (languages, outlets, versions) then most recent first",
+        cmd_stories,
+    )
+    sub.add_argument("--limit", type=_positive, default=50, metavar="N", help=LIMIT_HELP % 50)
+    sub.add_argument("--offset", type=_whole, default=0, metavar="N", help=OFFSET_HELP)
+    sub.add_argument("--language", help="only stories told in this language (default: all)")
+    sub.add_argument("--outlet", help="only stories this outlet told (default: all)")
     _json(sub)
 
     sub = command("story", "one story: versions, languages, timeline, provenance", cmd_story)
@@ -169,13 +189,57 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
 
     sub = command("demo", "load the bundled sample corpus and serve the reader", cmd_demo)
-    sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    sub.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar (default: show it)"
+    )
     sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sub.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
     sub.add_argument(
-        "--no-serve", action="store_true", help="print what was found and exit, without serving"
+        "--no-serve",
+        action="store_true",
+        help="print what was found and exit, without serving (default: serve)",
     )
     return parser
+
+
+LIMIT_HELP = "rows to show (default: %d)"
+OFFSET_HELP = "rows to skip: where the page starts (default: 0)"
+# What `newstrace COMMAND --help` shows as an example.
+EXAMPLES = {
+    "ingest": "newstrace ingest newstrace/data/sample/",
+    "analyze": "newstrace analyze page.html --json",
+    "list": "newstrace list --language fr --limit 20 --offset 20",
+    "show": "newstrace show 99a2b0a7",
+    "claims": "newstrace claims 99a2b0a7",
+    "summary": "newstrace summary 99a2b0a7 --sentences 2",
+    "search": "newstrace search Putin --limit 10 --offset 10",
+    "export": "newstrace export --format csv --out articles.csv",
+    "stories": "newstrace stories --language fr --limit 10",
+    "story": "newstrace story 99a2b0a7",
+    "compare": "newstrace compare 99a2b0a7 --json",
+    "restory": "newstrace restory",
+    "failures": "newstrace failures --json",
+    "watch": "newstrace watch https://example.org/feed.xml --every 10m",
+    "batch": "newstrace batch corpus/ --out /tmp/parquet --load",
+    "serve": "newstrace serve --db news.db --port 8000",
+    "demo": "newstrace demo --db /tmp/demo.db --port 8080",
+}
+
+
+def _db_option(sub: argparse.ArgumentParser) -> None:
+    """`--db` after the command too (`newstrace demo --db X`), as before it."""
+    sub.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database: a SQLite path or postgresql://… (default: $NEWSTRACE_DB or ./newstrace.db)",
+    )
+
+
+def _whole(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number, 0 or more")
+    return int(value)
 
 
 def _positive(value: str) -> int:
@@ -201,7 +265,9 @@ def _port(value: str) -> int:
 
 
 def _json(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--json", action="store_true", help="print one JSON document")
+    sub.add_argument(
+        "--json", action="store_true", help="print one JSON document (default: text for people)"
+    )
 
 
 def _print_json(value: object) -> None:
@@ -242,15 +308,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
-        rows = facade.articles(store, story=args.story, language=args.language, limit=args.limit)
+        page = facade.article_page(
+            store, story=args.story, language=args.language, limit=args.limit, offset=args.offset
+        )
     if args.json:
-        _print_json([row.to_dict() for row in rows])
+        _print_json([row.to_dict() for row in page.items])
         return 0
-    for row in rows:
+    for row in page.items:
         print(f"{row.id}  {row.language or '--':2}  {_short(row.title or row.source)}")
-    if not rows:
+    if not page.total and args.story is None and args.language is None:
         print("no articles stored yet: try `newstrace ingest PATH`", file=sys.stderr)
+    else:
+        _print_count(page, "articles")
     return 0
+
+
+def _print_count(page: Page[Any], noun: str) -> None:
+    """ "1–50 of 181 articles; next: --offset 50" on stderr, below a list."""
+    more = f"; next: --offset {page.next_offset}" if page.next_offset is not None else ""
+    print(page.counted(noun) + more, file=sys.stderr)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -286,14 +362,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with _open_store(args) as store:
-        hits = facade.search(store, query, limit=args.limit)
+        page = facade.search_page(store, query, limit=args.limit, offset=args.offset)
     if args.json:
-        _print_json([hit.to_dict() for hit in hits])
+        _print_json([hit.to_dict() for hit in page.items])
         return 0
-    for hit in hits:
+    for hit in page.items:
         print(f"{hit.id}  {_short(hit.headline)}\n    {hit.snippet}")
-    if not hits:
+    if not page.total:
         print(f"nothing matches {query!r}", file=sys.stderr)
+    else:
+        _print_count(page, "results")
     return 0
 
 
@@ -348,15 +426,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stories(args: argparse.Namespace) -> int:
     """List stories, most recent first (`stories --json`: docs/interface.md)."""
     with _open_store(args) as store:
-        rows = facade.stories(store, limit=args.limit)
+        page = facade.story_page(
+            store,
+            limit=args.limit,
+            offset=args.offset,
+            language=args.language,
+            outlet=args.outlet,
+        )
     if args.json:
-        _print_json([row.to_dict() for row in rows])
+        _print_json([row.to_dict() for row in page.items])
         return 0
-    for row in rows:
+    for row in page.items:
         languages = ",".join(row.languages)
         print(f"{row.id}  {row.articles:3}  {languages:8}  {_short(row.title or '')}")
-    if not rows:
+    if not page.total and args.language is None and args.outlet is None:
         print("no stories yet: ingest articles, or run `newstrace restory`", file=sys.stderr)
+    else:
+        _print_count(page, "stories")
     return 0
 
 
@@ -461,6 +547,8 @@ def cmd_failures(args: argparse.Namespace) -> int:
         return 0
     for r in records:
         print(f"{r.source}: {r.reason} (tried {r.attempts}x, last {r.last_attempt})")
+    if not records:
+        print("no failures: every document tried was ingested", file=sys.stderr)
     return 0
 
 

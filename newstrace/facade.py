@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 from newstrace.errors import AnalysisError, NotFoundError, StoreError, UsageError
 from newstrace.ingestion import IngestReport, Progress, ingest, ingest_documents
@@ -40,6 +42,13 @@ UNTITLED_WORDS = 12
 MAX_VERSIONS = 100
 # Sentences in the summary a reader gets without a choice (the stored one).
 DEFAULT_SUMMARY_SENTENCES = 3
+# The language of the reader's own words (labels, the frames of the story summary); quotes
+# stay in their own language.
+UI_LANGUAGE = "en"
+# The furthest a page may start: further is a mistake, not a question.
+MAX_OFFSET = 1_000_000
+# Search hits counted at most (a page shows `limit` of them from `offset`).
+MAX_SEARCH_HITS = 1000
 
 
 def open_store(url: str | None = None) -> BaseStore:
@@ -48,18 +57,77 @@ def open_store(url: str | None = None) -> BaseStore:
     return Store(database_url(url))
 
 
+def public_source(source: str) -> str:
+    """A source as documents show it: what the user gave (a URL, a file name), never an
+    absolute path of this machine's disk (`/srv/news/a.html` → `a.html`, a JSONL line's
+    `/srv/news/b.jsonl:3` → `b.jsonl:3`)."""
+    absolute = source.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", source)
+    if "://" in source or not absolute:
+        return source
+    return re.split(r"[\\/]", source)[-1] or source
+
+
 def headline(article: Article) -> str:
     """The article's title, or its first words when it has none."""
     if article.title and article.title.strip():
         return article.title.strip()
     words = article.text.split()
     if not words:
-        return article.source
+        return public_source(article.source)
     head = " ".join(words[:UNTITLED_WORDS])
     return head + (" …" if len(words) > UNTITLED_WORDS else "")
 
 
 # --- documents -------------------------------------------------------------------------------
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: `items` from `offset`, `total` of them in all."""
+
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts; None on the last page."""
+        end = self.offset + len(self.items)
+        return end if end < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        """Where the previous page starts; None on the first page."""
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+    def counted(self, noun: str) -> str:
+        """ "21–40 of 181 articles", "1 of 1 stories", "no stories"."""
+        if not self.total:
+            return f"no {noun}"
+        if not self.items:
+            return f"nothing from {self.offset + 1}: {self.total} {noun} in all"
+        first, last = self.offset + 1, self.offset + len(self.items)
+        shown = f"{first}–{last}" if last > first else str(first)
+        return f"{shown} of {self.total} {noun}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": [item.to_dict() for item in self.items],  # type: ignore[attr-defined]
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+        }
+
+
+def _check_page(limit: int | None, offset: int) -> None:
+    if limit is not None and limit < 1:
+        raise UsageError(f"limit {limit}: give a whole number of at least 1")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise UsageError(f"offset {offset}: give a whole number from 0 to {MAX_OFFSET}")
 
 
 @dataclass(frozen=True)
@@ -79,7 +147,7 @@ class ArticleBrief:
     def of(cls, article: Article) -> ArticleBrief:
         return cls(
             id=article.id,
-            source=article.source,
+            source=public_source(article.source),
             title=article.title,
             headline=headline(article),
             language=article.language,
@@ -327,9 +395,28 @@ def articles(
     limit: int | None = None,
 ) -> list[ArticleBrief]:
     """Stored articles, newest published first."""
-    if limit is not None and limit < 1:
-        raise UsageError(f"limit {limit}: give a whole number of at least 1")
+    _check_page(limit, 0)
     return [ArticleBrief.of(a) for a in store.articles(story=story, language=language, limit=limit)]
+
+
+def article_page(
+    store: BaseStore,
+    *,
+    story: str | None = None,
+    language: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[ArticleBrief]:
+    """One page of the stored articles, newest published first, and how many there are."""
+    _check_page(limit, offset)
+    found = store.articles(story=story, language=language, limit=offset + limit)
+    items = [ArticleBrief.of(a) for a in list(found)[offset:]]
+    total = (
+        store.count()
+        if story is None and language is None
+        else sum(1 for _ in store.articles(story=story, language=language))
+    )
+    return Page(items, total, offset, limit)
 
 
 def article(store: BaseStore, ref: str) -> Article:
@@ -403,20 +490,96 @@ def export(
 
 
 def search(store: BaseStore, query: str, *, limit: int = 20) -> list[SearchHit]:
-    """Full-text search, best first; snippets mark hits `[like this]`."""
-    if limit < 1:
-        raise UsageError(f"limit {limit}: give a whole number of at least 1")
+    """Full-text search, best first; snippets mark hits `[like this]`. Articles that name
+    the query's person, place or organisation in another spelling follow (`search_page`)."""
+    return search_page(store, query, limit=limit).items
+
+
+def _query_keys(query: str) -> set[str]:
+    """The entity keys a query names: the gazetteer's key of the name (`Poutine` and
+    `Putin` → `person:putin`), and the spelling-free key a name outside it gets."""
+    from newstrace.nlp.gazetteer import gazetteer
+    from newstrace.nlp.names import name_key
+
+    keys = {match.entry.key for match in gazetteer().find(query)}
+    slug = name_key(query)
+    if slug:
+        keys.update(f"{kind}:{slug}" for kind in ("person", "organization", "other"))
+    return keys
+
+
+# Per store: (article count, {entity key: ids of the articles naming it, newest first}).
+_ENTITY_INDEX: weakref.WeakKeyDictionary[BaseStore, tuple[int, dict[str, list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _entity_index(store: BaseStore) -> dict[str, list[str]]:
+    """Which articles name each entity key; read once per store and again when articles
+    are added."""
+    count = store.count()
+    kept = _ENTITY_INDEX.get(store)
+    if kept is not None and kept[0] == count:
+        return kept[1]
+    index: dict[str, list[str]] = {}
+    for found in store.articles():
+        for key in dict.fromkeys(e.key for e in found.entities if e.key):
+            index.setdefault(key, []).append(found.id)
+    _ENTITY_INDEX[store] = (count, index)
+    return index
+
+
+def _entity_snippet(found: Article, keys: set[str]) -> str:
+    """The words around the first mention of a key, the mention marked `[like this]`."""
+    mention = next((e for e in found.entities if e.key in keys), None)
+    if mention is None:
+        return ""
+    start = max(0, found.text.rfind(" ", 0, max(0, mention.start - 60)) + 1)
+    end = found.text.find(" ", mention.end + 60)
+    end = len(found.text) if end < 0 else end
+    text = found.text
+    snippet = f"{text[start : mention.start]}[{text[mention.start : mention.end]}]"
+    snippet += text[mention.end : end]
+    return (
+        ("… " if start > 0 else "") + " ".join(snippet.split()) + (" …" if end < len(text) else "")
+    )
+
+
+def search_page(
+    store: BaseStore, query: str, *, limit: int = 20, offset: int = 0
+) -> Page[SearchHit]:
+    """Full-text search, best first, one page of it, and how many hits there are in all.
+
+    After the articles that hold every word come those whose entities carry the key of the
+    name asked for: "Putin" finds the article that says "Poutine" or "Путин".
+    """
+    _check_page(limit, offset)
     # A NUL inside a word ends SQLite's FTS5 query string early ("unterminated string");
     # no reader means one, so it is a space.
     query = query.replace("\x00", " ")
+    found = store.search(query, limit=MAX_SEARCH_HITS) if query.strip() else []
+    ids = [hit.id for hit in found]
+    snippets = {hit.id: hit.snippet for hit in found}
+    titles = {hit.id: hit.title for hit in found}
+    keys = _query_keys(query) if query.strip() else set()
+    if keys:
+        index = _entity_index(store)
+        named = dict.fromkeys(i for key in sorted(keys) for i in index.get(key, ()))
+        ids += [i for i in named if i not in snippets][: max(0, MAX_SEARCH_HITS - len(ids))]
     hits: list[SearchHit] = []
-    for found in store.search(query, limit=limit):
-        title = found.title
-        if not title:
-            stored = store.get(found.id)
-            title = headline(stored) if stored is not None else found.id
-        hits.append(SearchHit(found.id, found.title, title, found.snippet))
-    return hits
+    for id in ids[offset : offset + limit]:
+        title = titles.get(id)
+        snippet = snippets.get(id)
+        if snippet is None or not title:
+            stored = store.get(id)
+            if stored is None:
+                continue
+            title = stored.title
+            snippet = snippet if snippet is not None else _entity_snippet(stored, keys)
+            hits.append(SearchHit(id, title, headline(stored), snippet))
+            continue
+        hits.append(SearchHit(id, title, title, snippet))
+    return Page(hits, len(ids), offset, limit)
 
 
 def failures(store: BaseStore) -> list[FailureRow]:
@@ -448,11 +611,111 @@ def _story_brief(store: BaseStore, record: StoryRecord) -> StoryBrief:
     )
 
 
+def coverage(brief: StoryBrief) -> tuple[int, int, int]:
+    """How widely a story is covered, compared in this order: its languages, its outlets,
+    its versions (a story told in two languages outranks one outlet's forty rewrites of one
+    wire report, which outranks a story told once)."""
+    return (len(brief.languages), len(brief.outlets), brief.articles)
+
+
+def _rank(brief: StoryBrief) -> tuple[int, int, int, str, str]:
+    """Most covered first, then most recent (undated last), then by id (a stable order)."""
+    languages, outlets, versions = coverage(brief)
+    return (-languages, -outlets, -versions, _descending(brief.last_seen or ""), brief.id)
+
+
+def _descending(text: str) -> str:
+    return "".join(chr(0x10FFFF - ord(c)) for c in text) + "\U0010ffff"
+
+
+# Per store: (article count, story count, the story briefs in rank order).
+_STORY_LIST: weakref.WeakKeyDictionary[BaseStore, tuple[tuple[int, int], list[StoryBrief]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _ranked_stories(store: BaseStore) -> list[StoryBrief]:
+    """Every recorded story as a list shows it, in rank order; made in one pass over the
+    articles and kept until an article or a story is added."""
+    records = list(store.stories())
+    stamp = (store.count(), len(records))
+    kept = _STORY_LIST.get(store)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    outlets: dict[str, set[str]] = {}
+    dates: dict[str, list[str]] = {}
+    # Stories known from their articles' story ids only (no record): made from the articles.
+    unrecorded: dict[str, list[Article]] = {}
+    recorded = {record.id for record in records}
+    for found in store.articles():
+        if not found.story:
+            continue
+        if found.outlet:
+            outlets.setdefault(found.story, set()).add(found.outlet)
+        if found.published:
+            dates.setdefault(found.story, []).append(found.published)
+        if found.story not in recorded:
+            unrecorded.setdefault(found.story, []).append(found)
+    records = records + [
+        StoryRecord(
+            id=story,
+            title=headline(members[-1]),
+            languages=sorted({a.language for a in members if a.language}),
+            articles=len(members),
+            first_seen=None,
+            last_seen=None,
+        )
+        for story, members in unrecorded.items()
+    ]
+    briefs = [
+        StoryBrief(
+            id=record.id,
+            title=record.title,
+            languages=_languages(record),
+            outlets=sorted(outlets.get(record.id, ())),
+            articles=record.articles,
+            # Publication dates only: an undated story's ingest time is no date of it.
+            first_seen=min(dates[record.id]) if record.id in dates else None,
+            last_seen=max(dates[record.id]) if record.id in dates else None,
+        )
+        for record in records
+    ]
+    briefs.sort(key=_rank)
+    _STORY_LIST[store] = (stamp, briefs)
+    return briefs
+
+
 def stories(store: BaseStore, *, limit: int | None = None) -> list[StoryBrief]:
-    """Stories, most recent first, with their languages, outlets, size and time span."""
-    if limit is not None and limit < 1:
-        raise UsageError(f"limit {limit}: give a whole number of at least 1")
-    return [_story_brief(store, record) for record in store.stories(limit=limit)]
+    """Stories, most covered and most recent first (`story_page`), with their languages,
+    outlets, size and time span."""
+    _check_page(limit, 0)
+    ranked = _ranked_stories(store)
+    return ranked[:limit] if limit is not None else list(ranked)
+
+
+def story_page(
+    store: BaseStore,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    language: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Page[StoryBrief]:
+    """One page of the stories, ranked by coverage (versions, outlets, languages), then
+    recency; only those in `language`, told by `outlet`, or seen between `since` and `until`
+    (ISO dates, both included) when given. The home page and `/api/stories` show this list."""
+    _check_page(limit, offset)
+    chosen = [
+        brief
+        for brief in _ranked_stories(store)
+        if (language is None or language in brief.languages)
+        and (outlet is None or outlet in brief.outlets)
+        and (since is None or (brief.last_seen or "") >= since)
+        and (until is None or (brief.first_seen or "\uffff")[: len(until)] <= until)
+    ]
+    return Page(chosen[offset : offset + limit], len(chosen), offset, limit)
 
 
 def story_brief(store: BaseStore, id: str) -> StoryBrief | None:
@@ -517,9 +780,11 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
     derivations = store.derivations(a.id for a in versions)
     sources = {d.article_id: d for d in derivations}
     published = [a.published for a in versions if a.published]
-    first_seen = record.first_seen if record is not None else min(published, default=None)
-    last_seen = record.last_seen if record is not None else max(published, default=None)
-    since = parse_time(first_seen)
+    # Publication dates only: an undated story's ingest time is no date of it.
+    first_seen = min(published, default=None)
+    last_seen = max(published, default=None)
+    start = record.first_seen if record is not None else first_seen
+    since = parse_time(start)
     ids = {a.id for a in versions}
     seen = (
         {m.article_id: m.seen for m in store.story_members_since(since - 1) if m.article_id in ids}
@@ -529,7 +794,7 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
     rows = [
         StoryVersion(
             id=a.id,
-            source=a.source,
+            source=public_source(a.source),
             title=a.title,
             headline=headline(a),
             language=a.language,
@@ -567,7 +832,7 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
     try:
         document = compare_story(versions, story_id, derivations)
         comparison = _comparison(document)
-        story_summary = summarize_comparison(document, next(iter(languages), None))
+        story_summary = summarize_comparison(document, UI_LANGUAGE)
     except Exception as error:  # one part fails, the document still stands
         log.warning("comparison of story %s failed: %s", story_id, error)
         log.debug("comparison of story %s failed", story_id, exc_info=True)
@@ -664,6 +929,7 @@ __all__ = [
     "DerivesFrom",
     "FailureRow",
     "IngestReport",
+    "Page",
     "Progress",
     "ProvenanceLink",
     "RawDocument",
@@ -678,10 +944,12 @@ __all__ = [
     "article",
     "article_by_id",
     "article_count",
+    "article_page",
     "article_summary",
     "articles",
     "batch",
     "compare",
+    "coverage",
     "current_summary",
     "export",
     "failures",
@@ -691,12 +959,15 @@ __all__ = [
     "ingest_documents",
     "load_batch",
     "open_store",
+    "public_source",
     "restory",
     "sample_corpus",
     "search",
+    "search_page",
     "stories",
     "story",
     "story_brief",
+    "story_page",
     "summary",
     "watch",
 ]

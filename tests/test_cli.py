@@ -353,3 +353,72 @@ def test_a_stale_stored_summary_is_made_again_and_saved(
         assert fresh.text != "stale" and fresh.version != "0-old"
         saved = store.resolve(article.id).summary
         assert saved is not None and saved.text == fresh.text
+
+
+# --- lists that say how much there is, --db after the command, help ---------------------------
+
+
+def test_db_is_taken_after_the_command_as_before_it(tmp_path: Path) -> None:
+    from newstrace.cli import build_parser
+
+    parser = build_parser()
+    for command in (["demo", "--no-serve"], ["serve"], ["list"], ["search", "x"], ["failures"]):
+        assert parser.parse_args([*command, "--db", "after.db"]).db == "after.db"
+        assert parser.parse_args(["--db", "before.db", *command]).db == "before.db"
+        assert parser.parse_args(command).db is None
+
+
+def test_lists_say_n_of_m_and_where_the_next_page_starts(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    code, out, err = run(capsys, "list", "--db", db, "--limit", "1")
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "1 of 2 articles; next: --offset 1" in err
+    code, out, err = run(capsys, "list", "--db", db, "--limit", "1", "--offset", "1")
+    assert len(out.splitlines()) == 1 and "2 of 2 articles" in err and "next" not in err
+    code, out, err = run(capsys, "stories", "--db", db)
+    assert "1 of 1 stories" in err
+    code, out, err = run(capsys, "search", "--db", db, "Rogov", "--limit", "1")
+    assert "1 of 2 results; next: --offset 1" in err
+
+
+def test_search_finds_a_name_in_its_other_spelling(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    hits = run_json(capsys, "--db", db, "search", "Putin")
+    french = run_json(capsys, "--db", db, "show", "000_922ab060dcfde385.txt")
+    assert "Putin" not in french["text"]
+    assert french["id"] in [hit["id"] for hit in hits]
+    code, out, err = run(capsys, "--db", db, "search", "zzqxnothing")
+    assert code == 0 and out == "" and "nothing matches 'zzqxnothing'" in err
+
+
+def test_empty_results_say_so(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    run(capsys, "--db", db, "ingest", str(SEEDS))
+    code, out, err = run(capsys, "--db", db, "failures")
+    assert code == 0 and out == "" and "no failures" in err
+    code, out, err = run(capsys, "--db", db, "list", "--language", "de")
+    assert out == "" and "no articles" in err
+
+
+@pytest.mark.parametrize(
+    "command", ["list", "search", "stories", "summary", "export", "failures", "serve", "demo"]
+)
+def test_help_describes_every_option_with_its_default_and_shows_an_example(
+    command: str,
+) -> None:
+    from newstrace.cli import EXAMPLES, build_parser
+
+    parser = build_parser()
+    sub = next(
+        action.choices[command]
+        for action in parser._actions
+        if isinstance(action.choices, dict) and command in action.choices
+    )
+    for action in sub._actions:
+        if not action.option_strings or action.dest == "help":
+            continue
+        assert action.help and "default" in action.help, (command, action.option_strings)
+    assert f"example:\n  {EXAMPLES[command]}" in sub.format_help()

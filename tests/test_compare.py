@@ -276,7 +276,11 @@ def test_story_document_carries_the_story_summary_and_claim_groups(
     assert [g["group"] for g in document["claims"]] == [g["group"] for g in compared["claims"]]
     assert document["compare"] == compared
     assert document["summary"]["lines"] and document["summary"]["sentences"]
-    assert document["summary"]["language"] == "fr"  # the story's first language
+    # The reader's words are English (facade.UI_LANGUAGE); each quote keeps its own language.
+    assert document["summary"]["language"] == facade.UI_LANGUAGE == "en"
+    claim_lines = [line for line in document["summary"]["lines"] if line["kind"] == "claim"]
+    assert claim_lines and all(line["quote"] in line["text"] for line in claim_lines)
+    assert {line["language"] for line in claim_lines} <= {"en", "fr"}
 
 
 def test_compare_cli_prints_the_json_document(

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from newstrace import facade
 from newstrace.cli import main
+from newstrace.errors import UsageError
 from newstrace.settings import Settings
 from newstrace.web import create_app
 from newstrace.web.api import StoryOut
@@ -199,3 +200,52 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     return found
+
+
+# --- ranking, pages, sources --------------------------------------------------------------
+
+
+def test_stories_rank_by_languages_outlets_versions_then_recency_alike_everywhere(
+    corpus: tuple[str, TestClient], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, client = corpus
+    listed = cli_json(capsys, db, "stories")
+    assert listed == api_json(client, "/api/stories")
+    ranks = [(len(s["languages"]), len(s["outlets"]), s["articles"]) for s in listed]
+    assert ranks == sorted(ranks, reverse=True)
+    assert sorted(listed[0]["languages"]) == ["en", "fr"]  # the seeds' story, in two languages
+    with facade.open_store(db) as store:
+        page = facade.story_page(store, limit=2, offset=1)
+        assert [s.id for s in page.items] == [s["id"] for s in listed[1:3]]
+        assert page.total == len(listed) and page.next_offset == (3 if len(listed) > 3 else None)
+        english = facade.story_page(store, language="en")
+        assert english.items and all("en" in s.languages for s in english.items)
+        assert facade.story_page(store, since="2999-01-01").total == 0
+        with pytest.raises(UsageError):
+            facade.story_page(store, offset=-1)
+
+
+def test_sources_are_what_the_user_gave_never_a_server_path(
+    corpus: tuple[str, TestClient], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, client = corpus
+    assert facade.public_source("/srv/news/a.html") == "a.html"
+    assert facade.public_source("/srv/news/b.jsonl:3") == "b.jsonl:3"
+    assert facade.public_source("C:\\news\\c.txt") == "c.txt"
+    assert facade.public_source("https://news.example/x/y") == "https://news.example/x/y"
+    assert facade.public_source("seeds/d.txt") == "seeds/d.txt"
+    listed = cli_json(capsys, db, "list")
+    assert listed == api_json(client, "/api/articles")
+    assert all(not row["source"].startswith("/") for row in listed)
+    assert {"000_922ab060dcfde385.txt", "002_675ba3ab04b08978.txt"} <= {r["source"] for r in listed}
+
+
+def test_search_pages_agree_between_cli_and_api(
+    corpus: tuple[str, TestClient], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, client = corpus
+    hits = cli_json(capsys, db, "search", "Putin", "--limit", "1", "--offset", "0")
+    assert hits == api_json(client, "/api/search", q="Putin", limit=1, offset=0)
+    assert hits and hits[0]["id"] in {
+        r["id"] for r in cli_json(capsys, db, "list", "--language", "fr")
+    }

@@ -2,11 +2,13 @@
 
 Needs Debian's chromium (`scripts/browser` installs it). Outside CI the tests are skipped
 when it is missing; in CI (CI set) they fail instead, so a missing browser cannot pass.
-Screenshots land in tests/artifacts/.
+Screenshots land in tests/artifacts/; those of the four pages at desktop and phone widths
+in docs/screenshots/, which the README shows.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -23,6 +25,9 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# A desktop and a phone (iPhone 12-15: 390 px wide).
+WIDTHS = (1280, 390)
 # The flags that let Chromium run headless as root in a container, offline, without
 # reaching for any service of its own (see the design notes on the environment).
 CHROMIUM_ARGS = [
@@ -125,16 +130,11 @@ def test_next_and_previous_walk_the_articles_in_home_order(
     page: Any, site: tuple[str, ReaderData]
 ) -> None:
     address, _ = site
-    page.goto(f"{address}/")
-    order = [
-        re.sub(r"^.*/articles/", "", href or "")
-        for href in page.locator(".brief-title").evaluate_all(
-            "links => links.map(a => a.getAttribute('href'))"
-        )
-    ]
+    # The order of the article list (`/api/articles`): newest published first.
+    page.goto(f"{address}/api/articles")
+    order = [a["id"] for a in json.loads(page.inner_text("body"))]
     assert len(order) >= 3
-    page.locator(".brief-title").first.click()
-    page.wait_for_url(f"**/articles/{order[0]}")
+    page.goto(f"{address}/articles/{order[0]}")
     assert page.locator("a[rel=prev]").count() == 0
     page.get_by_role("link", name=re.compile("Next article")).click()
     page.wait_for_url(f"**/articles/{order[1]}")
@@ -226,7 +226,7 @@ def test_story_of_the_seeds_shows_both_versions_and_the_provenance_graph(
     address, ids = site
     page.goto(f"{address}/")
     _shot(page, "home")
-    page.locator(f'.story-link[href="/stories/{ids.story}"]').click()
+    page.locator(f'.story-title[href="/stories/{ids.story}"]').click()
     page.wait_for_url(f"**/stories/{ids.story}")
     versions = page.locator(".version")
     assert versions.count() == 2
@@ -261,4 +261,61 @@ def test_story_page_reads_well_on_a_phone(browser: Any, site: tuple[str, ReaderD
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the story page scrolls sideways on a phone"
     _shot(page, "story-phone")
+    context.close()
+
+
+def _pages(ids: ReaderData) -> dict[str, str]:
+    return {
+        "home": "/",
+        "story": f"/stories/{ids.story}",
+        "article": f"/articles/{ids.annotated}",
+        "search": "/search?q=Putin",
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["home", "story", "article", "search"])
+def test_each_page_is_usable_at_desktop_and_phone_width(
+    browser: Any, site: tuple[str, ReaderData], name: str, width: int
+) -> None:
+    """Nothing runs off the side; what the page is for is on screen; a screenshot for the
+    README (docs/screenshots/NAME-WIDTH.png)."""
+    address, ids = site
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(address + _pages(ids)[name])
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
+    if name == "home":
+        first = page.locator(".story-title").first
+        assert first.get_attribute("href") == f"/stories/{ids.story}"
+        assert "of" in page.inner_text(".result-count")
+    elif name == "story":
+        # Every version's status of every claim is on screen, not off to the side.
+        cells = page.locator(".matrix td")
+        assert cells.count() >= 2
+        for i in range(cells.count()):
+            box = cells.nth(i).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        # The reader's words are English, each quote in its own language.
+        assert page.locator(".story-summary ul").get_attribute("lang") == "en"
+        quotes = page.locator(".story-summary q")
+        assert quotes.count() >= 1
+        assert all(
+            quotes.nth(i).get_attribute("lang") in {"en", "fr"} for i in range(quotes.count())
+        )
+        # The graph keeps a readable size: its labels are not shrunk below 10 px.
+        label = page.locator("svg.provenance-graph .node-label").first
+        box = label.bounding_box()
+        assert box is not None and box["height"] >= 10
+        assert "date unknown" in page.inner_text(".story-meta")
+    elif name == "article":
+        assert page.locator(".article-text").is_visible()
+    else:
+        assert page.locator(".result-title").count() >= 1
+        assert page.locator(f'.result-title[href="/articles/{ids.french}"]').count() == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=False)
+    assert path.stat().st_size > 0
     context.close()

@@ -105,8 +105,13 @@ def _unsourced(article: Article) -> list[Signal]:
         return []
     share = round(100 * len(nameless) / len(counted))
     first = nameless[0]
+    # Counted against every claim the article lists, so the figure agrees with the list;
+    # verification statements report no speech, so the share leaves them out.
+    checks = len(article.claims) - len(counted)
+    aside = f", {checks} verification{'s' if checks != 1 else ''} aside" if checks else ""
     evidence = (
-        f"{len(nameless)} of {len(counted)} claims ({share}%) name no source; "
+        f"{len(nameless)} of {len(article.claims)} claims name no source "
+        f"({share}% of those reporting speech{aside}); "
         f"first: {article.text[first.start : first.end]}"
     )
     return [Signal("unsourced_claims", evidence, first.start, first.end)]

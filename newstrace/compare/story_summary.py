@@ -66,6 +66,7 @@ def _claim_line(
         "group": group["group"],
         "text": text,
         "status": status,
+        "quote": _cut(carried["text"]),  # as it stands in `text`, in its own language
         "language": languages.get(version),
         "versions": group["versions"],
     }

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newstrace import facade
 from newstrace.errors import UsageError
-from newstrace.facade import StoryBrief
+from newstrace.facade import Page, StoryBrief
 from newstrace.model import Article, RawDocument, SummarySentence
 from newstrace.settings import Settings
 from newstrace.web.reader import SUMMARY_SENTENCES, Brief, Reader, brief
@@ -25,6 +25,9 @@ from newstrace.web.reader import SUMMARY_SENTENCES, Brief, Reader, brief
 # Page sizes and their caps are settings (web.page_size, web.max_limit, summary.*).
 LIMIT_HELP = "items to return; default web.page_size, at most web.max_limit (settings)"
 SENTENCES_HELP = "sentences of the summary; at most summary.max_sentences (settings)"
+OFFSET_HELP = "items to skip: where the page starts (0)"
+SINCE_HELP = "seen on or after this ISO date (2019-05-20)"
+UNTIL_HELP = "begun on or before this ISO date"
 # The longest search query accepted; longer ones are a mistake, not a question.
 MAX_QUERY_CHARS = 500
 
@@ -194,17 +197,32 @@ def _limit(request: Request, limit: int | None) -> int:
     return limit
 
 
+def paged(page: Page[Any], request: Request) -> JSONResponse:
+    """A page of a list as JSON: the items, with `X-Total-Count` (all of them) and `Link`
+    headers to the previous and next page."""
+    response = JSONResponse([item.to_dict() for item in page.items])
+    response.headers["X-Total-Count"] = str(page.total)
+    links = []
+    for rel, offset in (("prev", page.previous_offset), ("next", page.next_offset)):
+        if offset is not None:
+            url = request.url.include_query_params(offset=offset, limit=page.limit)
+            links.append(f'<{url.path}?{url.query}>; rel="{rel}"')
+    if links:
+        response.headers["Link"] = ", ".join(links)
+    return response
+
+
 @router.get("/articles", response_model=list[Brief], summary="latest articles")
 def list_articles(
     request: Request,
     limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
+    offset: Annotated[int, Query(ge=0, le=facade.MAX_OFFSET, description=OFFSET_HELP)] = 0,
     language: Annotated[str | None, Query(max_length=16)] = None,
 ) -> JSONResponse:
-    """The latest articles, newest published first (the home page's list)."""
+    """The latest articles, newest published first; `X-Total-Count` says how many in all."""
     chosen = _limit(request, limit)
-    return JSONResponse(
-        [b.to_dict() for b in _reader(request).latest(limit=chosen, language=language)]
-    )
+    page = _reader(request).latest_page(limit=chosen, offset=offset, language=language)
+    return paged(page, request)
 
 
 @router.get("/articles/{id}", response_model=Article, summary="one article")
@@ -220,7 +238,8 @@ def get_article(request: Request, response: Response, id: str) -> Article:
     ]
     if links:
         response.headers["Link"] = ", ".join(links)
-    return article
+    # The source as the user gave it, never a path of the server's disk.
+    return dataclasses.replace(article, source=facade.public_source(article.source))
 
 
 @router.get("/articles/{id}/summary", response_model=SummaryOut, summary="get a summary")
@@ -247,21 +266,35 @@ def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
     limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
+    offset: Annotated[int, Query(ge=0, le=facade.MAX_OFFSET, description=OFFSET_HELP)] = 0,
 ) -> JSONResponse:
-    """Articles holding every word of `q`, best first."""
+    """Articles holding every word of `q`, best first, then those naming the person, place
+    or organisation `q` names in another spelling; `X-Total-Count` says how many in all."""
     chosen = _limit(request, limit)
-    return JSONResponse([hit.to_dict() for hit in _reader(request).search(q, limit=chosen)])
+    return paged(_reader(request).search_page(q, limit=chosen, offset=offset), request)
 
 
-@router.get("/stories", response_model=list[StoryBrief], summary="latest stories")
+@router.get("/stories", response_model=list[StoryBrief], summary="stories, as the home page")
 def list_stories(
     request: Request,
     limit: Annotated[int | None, Query(ge=1, description=LIMIT_HELP)] = None,
+    offset: Annotated[int, Query(ge=0, le=facade.MAX_OFFSET, description=OFFSET_HELP)] = 0,
+    language: Annotated[str | None, Query(max_length=16, description="told in it")] = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="told by it")] = None,
+    since: Annotated[str | None, Query(max_length=32, description=SINCE_HELP)] = None,
+    until: Annotated[str | None, Query(max_length=32, description=UNTIL_HELP)] = None,
 ) -> JSONResponse:
-    """The most recent stories, with their languages, outlets, size and time span."""
-    return JSONResponse(
-        [s.to_dict() for s in _reader(request).stories(limit=_limit(request, limit))]
+    """The home page's list: stories ranked by coverage (versions, outlets, languages), then
+    recency, with their languages, outlets, size and time span."""
+    page = _reader(request).home(
+        limit=_limit(request, limit),
+        offset=offset,
+        language=language or None,
+        outlet=outlet or None,
+        since=since or None,
+        until=until or None,
     )
+    return paged(page, request)
 
 
 @router.get(

@@ -15,6 +15,7 @@ from newstrace.facade import (
     DEFAULT_SUMMARY_SENTENCES,
     ArticleBrief,
     BaseStore,
+    Page,
     SearchHit,
     StoryBrief,
     StoryDocument,
@@ -126,17 +127,38 @@ class Reader:
         chosen = self.page_size if limit is None else limit
         return facade.articles(self.store, limit=chosen, language=language)
 
-    def home(self, *, limit: int | None = None) -> list[StoryGroup]:
-        """The latest articles, grouped by story, each group with its whole story's figures."""
-        groups = group_by_story(self.latest(limit=limit))
-        for group in groups:
-            if group.story is not None:
-                group.record = facade.story_brief(self.store, group.story)
-        return groups
+    def latest_page(
+        self, *, limit: int | None = None, offset: int = 0, language: str | None = None
+    ) -> Page[Brief]:
+        """A page of the stored articles, newest published first, and how many there are."""
+        chosen = self.page_size if limit is None else limit
+        return facade.article_page(self.store, limit=chosen, offset=offset, language=language)
+
+    def home(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        language: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Page[StoryBrief]:
+        """The home page's list, which `/api/stories` serves too: stories ranked by coverage
+        (versions, outlets, languages), then recency, filtered and paged."""
+        return facade.story_page(
+            self.store,
+            limit=self.page_size if limit is None else limit,
+            offset=offset,
+            language=language,
+            outlet=outlet,
+            since=since,
+            until=until,
+        )
 
     def stories(self, *, limit: int | None = None) -> list[StoryBrief]:
-        """The most recent stories, with their languages, outlets, size and time span."""
-        return facade.stories(self.store, limit=self.page_size if limit is None else limit)
+        """The first stories of the home page's list."""
+        return self.home(limit=limit).items
 
     def story(self, story: str) -> StoryDocument:
         """The story document (`/api/stories/{id}`); NotFoundError when no story has that id.
@@ -192,3 +214,8 @@ class Reader:
     def search(self, query: str, *, limit: int = 20) -> list[Hit]:
         """Full-text search, best first; snippets mark hits `[like this]`."""
         return facade.search(self.store, query, limit=limit)
+
+    def search_page(self, query: str, *, limit: int | None = None, offset: int = 0) -> Page[Hit]:
+        """A page of search hits, and how many there are in all."""
+        chosen = self.page_size if limit is None else limit
+        return facade.search_page(self.store, query, limit=chosen, offset=offset)

@@ -25,6 +25,7 @@ __all__ = [
     "claims_matrix",
     "story_view",
     "summary_lines",
+    "title_language",
 ]
 
 Version = StoryVersion
@@ -38,6 +39,7 @@ class MatrixRow:
     text: str
     cells: list[dict[str, Any] | None]
     conflicts: list[str]
+    language: str | None = None  # the language of `text`: its first carrier's
 
 
 @dataclass
@@ -106,6 +108,9 @@ def claims_matrix(claims: list[dict[str, Any]], versions: list[Version]) -> list
             text=group["text"],
             cells=[group["carried_by"].get(version.id) for version in versions],
             conflicts=[name_versions(c["text"], versions) for c in group["conflicts"]],
+            language=next(
+                (v.language for v in versions if v.id in group["carried_by"] and v.language), None
+            ),
         )
         for group in claims
     ]
@@ -151,6 +156,11 @@ class SummaryLine:
     text: str
     kind: str
     sources: list[tuple[str, str]]
+    # The line as reader's words around one quote in its own language (empty: no quote).
+    before: str = ""
+    quote: str = ""
+    after: str = ""
+    quote_language: str | None = None
 
 
 def summary_lines(view: StoryView) -> list[SummaryLine]:
@@ -158,12 +168,27 @@ def summary_lines(view: StoryView) -> list[SummaryLine]:
     if not view.summary:
         return []
     names = {v.id: version_name(v) for v in view.versions}
-    return [
-        SummaryLine(
-            name_versions(line["text"], view.versions),
-            line["kind"],
-            [(id, names[id]) for id in line["versions"] if id in names],
+    lines: list[SummaryLine] = []
+    for line in view.summary["lines"]:
+        if not line["text"].strip():
+            continue
+        sources = [(id, names[id]) for id in line["versions"] if id in names]
+        text = name_versions(line["text"], view.versions)
+        quote = line.get("quote") or ""
+        at = line["text"].find(quote) if quote else -1
+        if at < 0:
+            lines.append(SummaryLine(text, line["kind"], sources))
+            continue
+        before = name_versions(line["text"][:at], view.versions)
+        after = name_versions(line["text"][at + len(quote) :], view.versions)
+        lines.append(
+            SummaryLine(text, line["kind"], sources, before, quote, after, line.get("language"))
         )
-        for line in view.summary["lines"]
-        if line["text"].strip()
-    ]
+    return lines
+
+
+def title_language(view: StoryView) -> str | None:
+    """The language of the story's title: that of the version it was taken from."""
+    return next(
+        (v.language for v in view.versions if view.title and v.headline == view.title), None
+    )

@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from newstrace.facade import MAX_OFFSET, Page
 from newstrace.model import Entity
 from newstrace.web import render
 from newstrace.web.api import MAX_QUERY_CHARS
 from newstrace.web.reader import Reader
-from newstrace.web.story import summary_lines
+from newstrace.web.story import summary_lines, title_language
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -41,11 +43,58 @@ def entities_by_kind(entities: list[Entity]) -> list[tuple[str, list[Entity]]]:
     return [(k, sorted(kinds[k].values(), key=lambda e: e.text.lower())) for k in order]
 
 
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+Filter = Annotated[str | None, Query(max_length=200)]
+
+
+def _query(request: Request, **changes: object) -> str:
+    """This page's query string with some parameters changed (None: dropped)."""
+    params = {k: v for k, v in request.query_params.items() if v}
+    params.update({k: str(v) for k, v in changes.items() if v is not None})
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+    return "?" + urlencode(params) if params else ""
+
+
+def _pager(request: Request, page: Page[Any], path: str) -> dict[str, str | None]:
+    """Links to the previous and next page of a list."""
+    return {
+        rel: None if offset is None else path + _query(request, offset=offset or None)
+        for rel, offset in (("previous", page.previous_offset), ("next", page.next_offset))
+    }
+
+
 @router.get("/")
-def home(request: Request) -> Response:
-    """The latest articles, grouped by story where they have one."""
-    groups = _reader(request).home()
-    return _page(request, "home.html", {"groups": groups, "api": "/api/stories"})
+def home(
+    request: Request,
+    offset: Offset = 0,
+    language: Filter = None,
+    outlet: Filter = None,
+    since: Filter = None,
+    until: Filter = None,
+) -> Response:
+    """The stories, ranked by coverage then recency, filtered and paged (`/api/stories`)."""
+    filters = {"language": language, "outlet": outlet, "since": since, "until": until}
+    chosen = {k: (v.strip() or None) if v else None for k, v in filters.items()}
+    page = _reader(request).home(
+        offset=offset,
+        language=chosen["language"],
+        outlet=chosen["outlet"],
+        since=chosen["since"],
+        until=chosen["until"],
+    )
+    return _page(
+        request,
+        "home.html",
+        {
+            "page": page,
+            "filters": {k: v or "" for k, v in chosen.items()},
+            "pager": _pager(request, page, "/"),
+            "api": "/api/stories",
+            "api_query": _query(request),
+        },
+    )
 
 
 @router.get("/articles/{id}")
@@ -70,16 +119,26 @@ def article_page(request: Request, id: str) -> Response:
 
 @router.get("/search")
 def search_page(
-    request: Request, q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = ""
+    request: Request,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
+    offset: Offset = 0,
 ) -> Response:
-    """Full-text search with the hits of each snippet marked."""
+    """Full-text search with the hits of each snippet marked, a page at a time."""
     query = q.strip()
-    hits = _reader(request).search(query) if query else []
+    page = _reader(request).search_page(query, offset=offset) if query else None
+    hits = page.items if page is not None else []
     results = [(hit, render.snippet_parts(hit.snippet)) for hit in hits]
     return _page(
         request,
         "search.html",
-        {"query": query, "results": results, "api": "/api/search"},
+        {
+            "query": query,
+            "page": page,
+            "results": results,
+            "pager": _pager(request, page, "/search") if page is not None else {},
+            "api": "/api/search",
+            "api_query": _query(request),
+        },
     )
 
 
@@ -93,6 +152,7 @@ def story_page(request: Request, id: str) -> Response:
         {
             "story": view,
             "summary_lines": summary_lines(view),
+            "title_language": title_language(view),
             "api": f"/api/stories/{id}",
         },
     )
