@@ -9,28 +9,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from newstrace.settings import StorySettings
 
-@dataclass(frozen=True)
-class StoryConfig:
-    """The join threshold and the bounds of the story index.
-
-    Every similarity weight is learned (`scorer`); the one knob left is the threshold on the
-    probability, chosen by cross-validation over whole stories (docs/stories.md).
-    """
-
-    # None: the shipped pair model's threshold.
-    threshold: float | None = None
-    # A story takes no article published more than this before its first or after its last
-    # one, and the centroid matrices are cut in buckets of this much publication time. 30
-    # days: ITN stories span a median 11.8 days.
-    window_seconds: float = 30 * 86400.0
-    # Stories kept in memory at once (those with the most recent publication dates): 20,000
-    # centroids of 384 floats are 30 MB, plus bounded sums and counts per story.
-    max_stories: int = 20_000
-    # Stories scored per article: the best by centroid cosine, plus those sharing an entity.
-    candidates: int = 30
+# The join threshold and the bounds of the story index: the `stories` section of the
+# settings. Every similarity weight is learned (`scorer`); the one knob left is the threshold
+# on the probability, chosen by cross-validation over whole stories (docs/stories.md).
+StoryConfig = StorySettings
 
 
 def idf(df: int, documents: int) -> float:
