@@ -170,7 +170,7 @@ def killed_run(
         for line in child.stdout if stop_after is not None else ():
             if line.strip() == "ingested":
                 stored += 1
-                if stored >= stop_after:
+                if stored >= (stop_after or 0):
                     break
             if line.strip() == "done":
                 finished = True
@@ -315,7 +315,7 @@ def databases(backend: str, folder: Path) -> Iterator[tuple[str, str]]:
         yield str(folder / "crash.db"), str(folder / "reference.db")
         return
     sys.path.insert(0, str(REPO / "tests"))
-    from pg import start_server  # type: ignore[import-not-found]
+    from pg import start_server
 
     server = start_server()
     try:

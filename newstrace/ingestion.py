@@ -32,7 +32,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Self
 
 from newstrace.model import Article, Failure, RawDocument, Skipped
 from newstrace.settings import Settings
@@ -178,7 +178,7 @@ class Analyzer:
             self._pool.join()
             self._pool = None
 
-    def __enter__(self) -> Analyzer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
