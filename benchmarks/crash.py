@@ -1,10 +1,11 @@
 """kill -9 during ingest, at random moments: the database stays whole and a re-run finishes it.
 
 A child process ingests a corpus (ECB+ dev articles and the two seed articles) into a
-database, printing a line per document it has handled; the parent kills it with SIGKILL
-after a random number of newly stored documents and a random fraction of a document's
-time more, so kills land in reading, analysis, the store's transaction and its commit.
-After each kill:
+database, printing a line per document it has handled; the parent kills it with SIGKILL,
+every other time after a random number of newly stored documents and up to 0.3 s more (so
+the kill lands in a later article's transaction, its commit, or the next analysis), and
+otherwise at a random moment of the time the run takes to start (imports, models) and
+analyse a few documents. After each kill:
 
 - the database passes its integrity check: SQLite's `PRAGMA integrity_check`; on both
   dialects, every article has its story member row and every story its record;
@@ -117,13 +118,21 @@ def child_command(url: str, sources: Sequence[str], workers: int = 1) -> list[st
 def run_child(url: str, sources: Sequence[str], workers: int = 1) -> None:
     """Ingest `sources` into `url`, printing each document's outcome as it is handled."""
     from newstrace.ingestion import ingest
+    from newstrace.model import RawDocument
     from newstrace.settings import Settings
     from newstrace.store import Store
 
     def handled(status: str, source: str) -> None:
         print(status, flush=True)
 
+    # Models loaded first, so the parent can time the kills it makes during the work.
+    from newstrace.pipeline import Context, try_analyze
+    from newstrace.stories.encoders import encoder
+
+    try_analyze(RawDocument("warm-up", text="Models load once. They are used."), Context())
+    encoder("auto").encode(["Models load once."])
     with Store(url) as store:
+        print("opened", flush=True)
         ingest(sources, store, Settings(), progress=handled, workers=workers)
     print("done", flush=True)
 
@@ -136,24 +145,42 @@ def _environment() -> dict[str, str]:
     return environment
 
 
-def complete_run(url: str, sources: Sequence[str], workers: int = 1) -> None:
-    """The same ingest, run to its end."""
-    subprocess.run(
+def complete_run(url: str, sources: Sequence[str], workers: int = 1) -> tuple[float, float]:
+    """The same ingest, run to its end; the seconds until its models were loaded and its
+    store open, and in all."""
+    started = time.monotonic()
+    opened = 0.0
+    with subprocess.Popen(
         child_command(url, sources, workers),
         cwd=REPO,
         env=_environment(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        timeout=CHILD_TIMEOUT,
-    )
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.strip() == "opened":
+                opened = time.monotonic() - started
+    if child.returncode != 0:
+        raise RuntimeError(f"the ingest into {url} failed (exit {child.returncode})")
+    return opened, time.monotonic() - started
+
+
+@dataclass
+class Run:
+    """A killed run: documents it stored anew, seconds it ran, whether it ended before the
+    kill."""
+
+    stored: int
+    seconds: float
+    finished: bool
 
 
 def killed_run(
     url: str, sources: Sequence[str], stop_after: int | None, extra: float, workers: int = 1
-) -> tuple[int, float, bool]:
+) -> Run:
     """Start the ingest and kill it with SIGKILL `extra` seconds after its `stop_after`-th
-    newly stored document, or after `extra` seconds when `stop_after` is None; (documents
-    it stored, seconds it ran, whether it ended first)."""
+    newly stored document, or `extra` seconds after its start when `stop_after` is None."""
     started = time.monotonic()
     child = subprocess.Popen(
         child_command(url, sources, workers),
@@ -164,16 +191,15 @@ def killed_run(
         start_new_session=True,  # its pool workers, if any, die with its group
     )
     assert child.stdout is not None
-    stored = 0
-    finished = False
+    run = Run(0, 0.0, False)
     try:
         for line in child.stdout if stop_after is not None else ():
             if line.strip() == "ingested":
-                stored += 1
-                if stored >= (stop_after or 0):
+                run.stored += 1
+                if run.stored >= (stop_after or 0):
                     break
             if line.strip() == "done":
-                finished = True
+                run.finished = True
                 break
         time.sleep(extra)
     finally:
@@ -181,10 +207,11 @@ def killed_run(
         child.wait(timeout=CHILD_TIMEOUT)
         if stop_after is None:  # what it printed before the kill
             lines = child.stdout.read().split()
-            stored = lines.count("ingested")
-            finished = "done" in lines
+            run.stored = lines.count("ingested")
+            run.finished = "done" in lines
         child.stdout.close()
-    return stored, time.monotonic() - started, finished
+    run.seconds = time.monotonic() - started
+    return run
 
 
 # -- what a database must hold after any kill -------------------------------------------
@@ -281,24 +308,28 @@ def campaign(
     (the same ingest, uninterrupted, in another database)."""
     rng = random.Random(seed)
     began = time.monotonic()
-    complete_run(reference, sources, workers)
-    whole = time.monotonic() - began
+    opened, whole = complete_run(reference, sources, workers)
     expected = stored_count(reference)
+    per_document = (whole - opened) / max(expected, 1)
     result = Campaign(backend, expected)
     for left in range(kills, 0, -1):
         before = stored_count(url)
         remaining = max(expected - before, 0)
+        # A few documents of what is left, so the kills spread over the corpus.
+        quota = rng.randint(1, max(1, round(2 * remaining / left)))
         stop_after: int | None = None
         if left % 2:
-            # At a random moment of a run (start-up, reading, analysis, storing).
-            extra = rng.uniform(0.0, whole)
+            # At a random moment of the time the run takes to start and analyse `quota`
+            # documents: start-up, model loading, reading or analysis (a chunk's articles
+            # are stored once it is analysed, so these seldom reach a transaction).
+            extra = rng.uniform(0.0, opened + 1.5 * per_document * quota)
         else:
-            # While storing: a few documents into what is left, then a random part of a
-            # document's time (~0.1-0.3 s here) after the last one stored.
-            stop_after = rng.randint(1, max(1, round(2 * remaining / left)))
+            # While storing: `quota` documents stored, then a random part of a document's
+            # time, so the kill lands in a later document's transaction or its analysis.
+            stop_after = quota
             extra = rng.uniform(0.0, KILL_SPREAD)
-        stored, seconds, finished = killed_run(url, sources, stop_after, extra, workers)
-        result.kills.append(Kill(before, stored, seconds, finished, problems(url)))
+        run = killed_run(url, sources, stop_after, extra, workers)
+        result.kills.append(Kill(before, run.stored, run.seconds, run.finished, problems(url)))
     complete_run(url, sources, workers)
     result.final_problems = problems(url)
     result.articles = stored_count(url)
@@ -315,7 +346,7 @@ def databases(backend: str, folder: Path) -> Iterator[tuple[str, str]]:
         yield str(folder / "crash.db"), str(folder / "reference.db")
         return
     sys.path.insert(0, str(REPO / "tests"))
-    from pg import start_server
+    from pg import start_server  # type: ignore[import-not-found,unused-ignore]
 
     server = start_server()
     try:
