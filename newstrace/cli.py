@@ -13,6 +13,7 @@ import argparse
 import csv
 import dataclasses
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory, glob or -")
     _json(sub)
     sub.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _workers(sub)
 
     sub = command("analyze", "analyse one document without storing it", cmd_analyze)
     sub.add_argument("source", metavar="FILE", help="file or - for stdin")
@@ -171,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--delay", type=_seconds, default=1.0, help="seconds between requests to a host (1)"
     )
+    _workers(sub)
     _json(sub)  # without --once: one JSON document per round, one per line
 
     sub = command("batch", "analyse many files into Parquet (process pool or Spark)", cmd_batch)
@@ -178,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", required=True, metavar="DIR", help="Parquet output (replaced)")
     sub.add_argument("--engine", choices=["local", "spark"], default="local")
     sub.add_argument("--master", metavar="URL", help="Spark master (default: local[*])")
-    sub.add_argument("--workers", type=_positive, metavar="N", help="local processes (all cores)")
+    _workers(sub, "local engine: processes analysing")
     sub.add_argument(
         "--load", action="store_true", help="then load DIR into --db, stories in time order"
     )
@@ -199,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print what was found and exit, without serving (default: serve)",
     )
+    _workers(sub)
     return parser
 
 
@@ -240,6 +244,21 @@ def _whole(value: str) -> int:
     if not value.isdigit():
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number, 0 or more")
     return int(value)
+
+
+def _workers(sub: argparse.ArgumentParser, what: str = "processes analysing documents") -> None:
+    sub.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help=f"{what} (default: every core, here {os.cpu_count() or 1}); 1: this process only",
+    )
+
+
+def _workers_of(args: argparse.Namespace) -> int:
+    """--workers, or every core of the machine."""
+    return int(args.workers or os.cpu_count() or 1)
 
 
 def _positive(value: str) -> int:
@@ -285,7 +304,14 @@ def _open_store(args: argparse.Namespace) -> BaseStore:
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with _open_store(args) as store, _progress(not args.quiet and not args.json) as tick:
-        report = facade.ingest(args.sources, store, settings, progress=tick, stdin=sys.stdin.buffer)
+        report = facade.ingest(
+            args.sources,
+            store,
+            settings,
+            progress=tick,
+            stdin=sys.stdin.buffer,
+            workers=_workers_of(args),
+        )
     if args.json:
         _print_json(report.to_dict())
     else:
@@ -507,7 +533,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError("batch: give INPUT files, or --load to load an existing --out DIR")
     document: dict[str, object] = {}
     if args.inputs:
-        report = facade.batch(args.inputs, args.out, args.engine, args.master, args.workers)
+        workers = _workers_of(args) if args.engine == "local" else None
+        report = facade.batch(args.inputs, args.out, args.engine, args.master, workers)
         document["batch"] = report.to_dict()
         if not args.json:
             print(
@@ -576,6 +603,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 once=args.once,
                 delay=args.delay,
                 on_round=show,
+                workers=_workers_of(args),
             )
         except KeyboardInterrupt:
             print("newstrace: watch stopped; seen items are kept in the database", file=sys.stderr)
@@ -591,7 +619,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     with _open_store(args) as store:
         with _progress(not args.quiet) as tick:
-            report = facade.ingest(sources, store, Settings.from_env(), progress=tick)
+            report = facade.ingest(
+                sources, store, Settings.from_env(), progress=tick, workers=_workers_of(args)
+            )
         _print_ingest_report(report, sys.stdout)
         stored = list(facade.export(store, summaries=False))
         languages = Counter(a.language or "?" for a in stored)

@@ -877,8 +877,10 @@ def watch(
     once: bool,
     delay: float,
     on_round: Callable[[RoundReport], None],
+    workers: int = 1,
 ) -> None:
-    """Poll feeds politely and store each new item's article, round after round."""
+    """Poll feeds politely and store each new item's article, round after round; with
+    `workers` > 1, a round with many new items analyses them in that many processes."""
     from newstrace.fetch import Fetcher, FetchPolicy
     from newstrace.watch import parse_interval
     from newstrace.watch import watch as poll
@@ -888,7 +890,16 @@ def watch(
     interval = parse_interval(every)
     policy: FetchPolicy = FetchPolicy(host_delay=delay)
     with Fetcher(settings, policy) as web:
-        poll(sources, store, web, settings, every=interval, once=once, on_round=on_round)
+        poll(
+            sources,
+            store,
+            web,
+            settings,
+            every=interval,
+            once=once,
+            on_round=on_round,
+            workers=workers,
+        )
 
 
 def batch(

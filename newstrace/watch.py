@@ -22,7 +22,7 @@ from pathlib import Path
 from newstrace.errors import WatchError
 from newstrace.feeds import Feed, is_opml, page_document, parse_feed, parse_opml
 from newstrace.fetch import Fetched, Fetcher, FetchError, url_scheme_refusal
-from newstrace.ingestion import IngestReport, ingest_documents
+from newstrace.ingestion import Analyzer, IngestReport, ingest_documents
 from newstrace.model import Failure, RawDocument
 from newstrace.settings import Settings
 from newstrace.store.base import BaseStore, SeenItem, Validators
@@ -86,21 +86,24 @@ def watch(
     once: bool = False,
     on_round: Callable[[RoundReport], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    workers: int = 1,
 ) -> int:
     """Poll `sources` (feed URLs or files, OPML lists) every `every` seconds; rounds done.
 
     Runs until interrupted (KeyboardInterrupt goes to the caller; what was handled is already in
-    the store), or for one round with `once`.
+    the store), or for one round with `once`. With `workers` > 1, a round with enough new
+    items analyses them in a pool of processes, kept for the next rounds.
     """
     rounds = 0
-    while True:
-        report = watch_round(sources, store, fetcher, settings)
-        rounds += 1
-        if on_round is not None:
-            on_round(report)
-        if once:
-            return rounds
-        sleep(every)
+    with Analyzer(settings or Settings(), workers) as analyzer:
+        while True:
+            report = watch_round(sources, store, fetcher, settings, analyzer=analyzer)
+            rounds += 1
+            if on_round is not None:
+                on_round(report)
+            if once:
+                return rounds
+            sleep(every)
 
 
 def watch_round(
@@ -108,19 +111,24 @@ def watch_round(
     store: BaseStore,
     fetcher: Fetcher,
     settings: Settings | None = None,
+    *,
+    analyzer: Analyzer | None = None,
 ) -> RoundReport:
     """Check every feed once, and fetch, analyse and store the items not seen before."""
     settings = settings or Settings()
     report = RoundReport()
     pending: dict[str, _Pending] = {}  # document source -> its item
+    changed: list[tuple[str, Validators | None]] = []  # feeds to record once all is stored
 
     def stored(status: str, source: str) -> None:
         item = pending.pop(source, None)
         if item is not None and not item.retry_later:
             store.record_seen([SeenItem(item.link, item.feed, status)])
 
-    documents = _new_documents(sources, store, fetcher, report, pending)
-    report.ingest = ingest_documents(documents, store, settings, progress=stored)
+    documents = _new_documents(sources, store, fetcher, report, pending, changed)
+    report.ingest = ingest_documents(documents, store, settings, progress=stored, analyzer=analyzer)
+    for feed_url, validators in changed:
+        store.record_feed_check(feed_url, "changed", validators)
     return report
 
 
@@ -130,12 +138,14 @@ def _new_documents(
     fetcher: Fetcher,
     report: RoundReport,
     pending: dict[str, _Pending],
+    changed: list[tuple[str, Validators | None]],
 ) -> Iterator[RawDocument | Failure]:
     """The documents of the items not seen before, feed after feed.
 
-    A changed feed's new validators are recorded only once all its items are stored, and
-    not at all when one of them must be tried again: an interrupted round, or a page that
-    answered 503, then gets the whole feed next time instead of a 304.
+    A changed feed's new validators go to `changed`, recorded once all the round's items are
+    stored (ingest reads ahead of what it has stored), and are None when one of its items
+    must be tried again: an interrupted round, or a page that answered 503, then gets the
+    whole feed next time instead of a 304.
     """
     handled: set[str] = set()
     for feed_url in _feed_urls(sources, fetcher, report):
@@ -164,7 +174,7 @@ def _new_documents(
             retry_later = retry_later or transient
             pending[document.source] = _Pending(link, feed_url, transient)
             yield document
-        store.record_feed_check(feed_url, "changed", None if retry_later else validators)
+        changed.append((feed_url, None if retry_later else validators))
 
 
 def _feed_urls(sources: Sequence[str], fetcher: Fetcher, report: RoundReport) -> Iterator[str]:

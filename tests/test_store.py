@@ -713,7 +713,7 @@ def test_a_database_from_before_the_fourth_migration_is_brought_up_to_date(
         raw_rows(database, "DROP INDEX articles_url")
     raw_rows(database, "DELETE FROM schema_migrations WHERE version = 4")
     with open_store(database) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == migrations(dialect(database))[-1].version
         assert store.resolve("https://example.org/rogov").id == article.id
         store.save_story_member(StoryMember("m0", "s", 5.0, None, "{}"))
         assert [m.article_id for m in store.story_members_since(0)] == ["m1", "m0"]

@@ -7,7 +7,6 @@ they come back, a few thousand at a time, so memory stays flat however large the
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from newstrace.batch.schema import TABLES, Row, Rows
 from newstrace.batch.worker import analyze_numbered
 from newstrace.model import Failure, Skipped
 from newstrace.settings import Settings
+from newstrace.workers import analysis_pool
 
 # Rows held per table before they are written as one Parquet row group.
 FLUSH_ROWS = 2000
@@ -99,7 +99,7 @@ def run_local(
                 writer.add(outcome[1])
             return report
         # spawn: a worker starts clean, whatever the parent loaded, and loads its own models
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        with analysis_pool(workers, settings) as pool:
             for outcome in pool.imap(analyze_numbered, documents, chunksize=CHUNK_SIZE):
                 report.count(*outcome)
                 writer.add(outcome[1])

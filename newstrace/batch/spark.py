@@ -170,13 +170,13 @@ def _read_file(named: tuple[str, bytes], settings: Settings) -> Iterator[Numbere
 
 def _analyze(items: Iterable[Numbered]) -> Iterator[tuple[str, dict[str, object]]]:
     """`analyze_partition`, plus a row per skipped item and one naming this worker."""
-    from newstrace.batch import worker
+    from newstrace import workers
 
     for numbered in items:
         if isinstance(numbered.item, Skipped):
             yield _SKIPPED, {}
         yield from analyze_partition([numbered])
-    yield _WORKER, {"pid": os.getpid(), "contexts": worker.contexts_made}
+    yield _WORKER, {"pid": os.getpid(), "contexts": workers.contexts_made}
 
 
 def run_spark(

@@ -1,9 +1,9 @@
 """What a batch worker process does with one document: `analyze` it into table rows.
 
 The analysis context (and through it every model: spaCy pipelines, the language
-identifier) is made once per process, on first use, and kept in this module, so a pool
-worker or a Spark executor's Python worker loads models once for all the documents it is
-given, never once per article.
+identifier) is made once per process, on first use, and kept by `newstrace.workers`, so a
+pool worker or a Spark executor's Python worker loads models once for all the documents it
+is given, never once per article.
 """
 
 from __future__ import annotations
@@ -11,24 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
+from newstrace import workers
 from newstrace.batch.documents import Numbered
 from newstrace.batch.schema import Rows, article_rows, empty_rows, failure_rows
 from newstrace.model import Failure, RawDocument
-from newstrace.pipeline import Context, try_analyze
+from newstrace.pipeline import try_analyze
 from newstrace.settings import Settings
+from newstrace.workers import worker_context
 
-_CONTEXT: Context | None = None
-# How many times this process made its context: 1 in a worker that did any work.
-contexts_made = 0
-
-
-def worker_context(settings: Settings | None = None) -> Context:
-    """This process's analysis context, made on first use."""
-    global _CONTEXT, contexts_made  # one per process, by design: models load once
-    if _CONTEXT is None:
-        _CONTEXT = Context(settings=settings or Settings.from_env())
-        contexts_made += 1
-    return _CONTEXT
+__all__ = ["analyze_numbered", "analyze_partition", "rows_of", "worker_context"]
 
 
 def rows_of(numbered: Numbered, settings: Settings | None = None) -> Rows:
@@ -49,7 +40,7 @@ def analyze_numbered(numbered: Numbered) -> tuple[str, Rows, int, int]:
     this worker's process id and how many times it made its context."""
     rows = rows_of(numbered)
     kind = "article" if rows["articles"] else "failed" if rows["failures"] else "skipped"
-    return kind, rows, os.getpid(), contexts_made
+    return kind, rows, os.getpid(), workers.contexts_made
 
 
 def analyze_partition(items: Iterable[Numbered]) -> Iterator[tuple[str, dict[str, object]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ __all__ = [
     "FeedState",
     "NotFoundError",
     "ProvenanceEdge",
+    "RawRecord",
     "SearchHit",
     "SeenItem",
     "StoreError",
@@ -68,6 +70,20 @@ class SeenItem:
     first_seen: str | None = None  # ISO 8601; None: now
 
 
+@dataclass(frozen=True)
+class RawRecord:
+    """What a raw document (by its hash) gave when it was read before: an article (with the
+    stored article's title and language) or a failure, with what decided that failure."""
+
+    hash: str
+    source: str
+    article_id: str | None
+    reason: str | None
+    decided_by: str | None
+    title: str | None = None
+    language: str | None = None
+
+
 Validators = tuple[str | None, str | None]
 """A feed answer's (ETag, Last-Modified)."""
 
@@ -88,11 +104,39 @@ class BaseStore(ABC):
         """
 
     @abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """A write transaction holding the store's write lock: every write inside commits
+        together or none does, and writers of every process take their turn. A store call
+        made inside joins it; so does a nested `transaction()`."""
+
+    @abstractmethod
     def update(self, article: Article) -> None:
         """Replace what is stored for an existing id (later stages: summary, story).
 
         Raises NotFoundError when no article has that id.
         """
+
+    @abstractmethod
+    def articles_without_story(self) -> list[str]:
+        """Ids of stored articles in no story yet, in ingest order."""
+
+    # -- raw documents: what each document read gave, by the hash of its raw content -----
+
+    @abstractmethod
+    def known_documents(self, hashes: Iterable[str]) -> dict[str, RawRecord]:
+        """The records of those of `hashes` read before, by hash."""
+
+    @abstractmethod
+    def record_document(
+        self,
+        hash: str,
+        source: str,
+        article_id: str | None,
+        reason: str | None = None,
+        decided_by: str | None = None,
+    ) -> None:
+        """Note what a raw document gave: an article, or a failure (`reason`) and what
+        decided it; a later record of the same hash replaces the outcome, keeps the source."""
 
     @abstractmethod
     def record_failure(self, failure: Failure) -> None:
@@ -179,6 +223,15 @@ class BaseStore(ABC):
     @abstractmethod
     def save_story_member(self, member: StoryMember) -> None:
         """Record (or replace) which story an article is in, with its story features."""
+
+    @abstractmethod
+    def story_marks(self) -> tuple[int, int]:
+        """Where the stories stand: (times every story was forgotten, order of the last
+        member saved). Both only grow while the stories are kept."""
+
+    @abstractmethod
+    def story_members_after(self, order: int) -> Iterator[tuple[int, StoryMember]]:
+        """Members saved after the one of order `order`, in the order they were saved."""
 
     @abstractmethod
     def story_members_since(self, seen: float) -> Iterator[StoryMember]:

@@ -37,6 +37,9 @@ CONNECT_TIMEOUT_SECONDS = 10
 # The advisory lock key that serialises migrations ("newstrace" in the first bytes, so that
 # it is unlikely to collide with another program's key in the same database).
 MIGRATION_LOCK = 0x6E65_7773_7472_6163
+# The advisory lock every writing transaction (`SQLStore.transaction`) holds until it ends,
+# so writers of all processes take turns ("newstraceW").
+WRITE_LOCK = 0x6E65_7773_7472_6157
 # ts_headline: about as much context as the SQLite store's 16-token snippet, one fragment.
 HEADLINE_OPTIONS = (
     'StartSel="[", StopSel="]", MaxWords=16, MinWords=8, MaxFragments=1, FragmentDelimiter=" … "'
@@ -185,6 +188,9 @@ class PostgresStore(SQLStore):
 
     def _begin(self) -> contextlib.AbstractContextManager[Any]:
         return self._db.transaction()  # type: ignore[no-any-return]
+
+    def _lock_writers(self) -> None:
+        self._db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
     def _stream_cursor(self) -> Any:
         # A server-side cursor; WITH HOLD: it outlives the autocommit transaction declaring it.

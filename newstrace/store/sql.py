@@ -32,6 +32,7 @@ from newstrace.store.base import (
     FailureRecord,
     FeedState,
     ProvenanceEdge,
+    RawRecord,
     SeenItem,
     StoryMember,
     StoryRecord,
@@ -106,6 +107,9 @@ class SQLStore(BaseStore):
     _db: Any  # the driver's connection, in autocommit mode
     _name: str  # the database as named in messages (never with a password)
     _lock: threading.RLock
+    # How many transactions of this store are open (in the thread holding `_lock`): a
+    # transaction opened inside another joins it.
+    _depth: int = 0
 
     @abstractmethod
     def _sql(self, sql: str) -> str:
@@ -118,6 +122,11 @@ class SQLStore(BaseStore):
     @abstractmethod
     def _begin(self) -> contextlib.AbstractContextManager[Any]:
         """A write transaction on the connection: commit on success, roll back on error."""
+
+    @abstractmethod
+    def _lock_writers(self) -> None:
+        """Inside a transaction: wait for, then hold until it ends, the lock every writer of
+        the database takes (SQLite's BEGIN IMMEDIATE already holds it)."""
 
     @abstractmethod
     def _stream_cursor(self) -> Any:
@@ -177,8 +186,36 @@ class SQLStore(BaseStore):
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """Hold the lock for a write transaction; every statement in it commits or none."""
-        with self._session(), self._begin():
+        """Hold the lock for a write transaction; every statement in it commits or none.
+
+        Opened inside another of this store's transactions, it joins that one: its writes
+        commit (or roll back) with the outer transaction's.
+        """
+        with self._session():
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            with self._begin():
+                self._depth = 1
+                try:
+                    yield
+                finally:
+                    self._depth = 0
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction holding the database's write lock, for several calls at once.
+
+        Every store call made inside joins it, so they all commit together or none does
+        (a crash or an exception rolls back the lot), and writers of every process take
+        their turn: what one read inside is still true when it commits.
+        """
+        with self._transaction():
+            self._lock_writers()
             yield
 
     def _stream(self, sql: str, values: Sequence[Any] = ()) -> Iterator[Row]:
@@ -372,6 +409,57 @@ class SQLStore(BaseStore):
             "SELECT 1 FROM articles WHERE source = ? LIMIT 1", (self._storable(source),)
         )
         return found is not None
+
+    def articles_without_story(self) -> list[str]:
+        """Ids of stored articles in no story yet (an ingest cut short), in ingest order."""
+        rows = self._all("SELECT id FROM articles WHERE story IS NULL ORDER BY seq")
+        return [row[0] for row in rows]
+
+    # -- raw documents ------------------------------------------------------------------
+
+    def known_documents(self, hashes: Iterable[str]) -> dict[str, RawRecord]:
+        """The records of those of `hashes` read before, with their article's title and language."""
+        asked = list(dict.fromkeys(hashes))
+        found: dict[str, RawRecord] = {}
+        for start in range(0, len(asked), IN_CHUNK):
+            chunk = asked[start : start + IN_CHUNK]
+            rows = self._all(
+                "SELECT r.hash, r.source, r.article_id, r.reason, r.decided_by, a.title, "
+                "a.language, a.id FROM raw_documents AS r "
+                "LEFT JOIN articles AS a ON a.id = r.article_id "
+                f"WHERE r.hash IN ({_places(len(chunk))})",
+                chunk,
+            )
+            for *fields, stored in rows:
+                record = RawRecord(*fields)
+                # An article no longer stored is read again.
+                if record.article_id is None or stored is not None:
+                    found[record.hash] = record
+        return found
+
+    def record_document(
+        self,
+        hash: str,
+        source: str,
+        article_id: str | None,
+        reason: str | None = None,
+        decided_by: str | None = None,
+    ) -> None:
+        """Note what a raw document gave; a later record replaces the outcome, keeps the source."""
+        self._run(
+            "INSERT INTO raw_documents (hash, article_id, source, reason, decided_by, first_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET "
+            "article_id = excluded.article_id, reason = excluded.reason, "
+            "decided_by = excluded.decided_by",
+            (
+                hash,
+                self._storable(article_id),
+                self._storable(source),
+                self._storable(reason),
+                decided_by,
+                now(),
+            ),
+        )
 
     # -- failures --------------------------------------------------------------------
 
@@ -578,6 +666,27 @@ class SQLStore(BaseStore):
         with self._transaction():
             for table in ("stories", "story_members", "derives_from", "provenance"):
                 self._run(f"DELETE FROM {table}")
+            self._run(
+                "INSERT INTO store_counters (name, value) VALUES ('stories_cleared', 1) "
+                "ON CONFLICT (name) DO UPDATE SET value = store_counters.value + 1"
+            )
+
+    def story_marks(self) -> tuple[int, int]:
+        """(times every story was forgotten, join order of the last member saved)."""
+        row = self._one(
+            "SELECT (SELECT value FROM store_counters WHERE name = 'stories_cleared'), "
+            f"(SELECT max({self.ROW_ORDER}) FROM story_members)"
+        )
+        return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+
+    def story_members_after(self, order: int) -> Iterator[tuple[int, StoryMember]]:
+        """Members saved after join order `order`, in join order; streamed."""
+        for row in self._stream(
+            f"SELECT {self.ROW_ORDER}, {_MEMBER_COLUMNS} FROM story_members "
+            f"WHERE {self.ROW_ORDER} > ? ORDER BY {self.ROW_ORDER}",
+            (order,),
+        ):
+            yield int(row[0]), StoryMember(*row[1:])
 
 
 def _story_record(row: Row) -> StoryRecord:

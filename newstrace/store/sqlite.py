@@ -247,6 +247,9 @@ class SQLiteStore(SQLStore):
                     self._db.execute("ROLLBACK")
             raise
 
+    def _lock_writers(self) -> None:
+        pass  # BEGIN IMMEDIATE took the database's write lock
+
     def _stream_cursor(self) -> Any:
         return self._db.cursor()
 

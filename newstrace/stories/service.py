@@ -5,7 +5,10 @@ from what this module and `newstrace.compare` give; this module never imports co
 
 The index of the time window lives in memory, one per open store, built from the stored
 features of the window's articles the first time an article is assigned (no model and no
-article text needed for that), then kept up to date by every assignment.
+article text needed for that), then kept up to date by every assignment. Where several
+processes write one store, `assign_in_turn` assigns under the store's write transaction
+after reading what the others saved since this index last looked, so each decision sees
+every earlier one, as in one process.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ class Assigner:
     encoder: Encoder
     index: StoryIndex = field(init=False)
     warmed: bool = False
+    # `store.story_marks()` when this index last matched the store (None: unknown); the
+    # members saved after it are read in by `refresh`.
+    synced: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         self.index = StoryIndex(self.config)
@@ -55,6 +61,42 @@ def assigner_for(store: BaseStore, config: StoryConfig | None = None) -> Assigne
         found = Assigner(config or StoryConfig(), story_encoder())
         _ASSIGNERS[store] = found
     return found
+
+
+def drop_assigner(store: BaseStore) -> None:
+    """Forget the store's in-memory index (after a rolled-back assignment): the next one
+    rebuilds it from the store."""
+    _ASSIGNERS.pop(store, None)
+
+
+def refresh(store: BaseStore, assigner: Assigner) -> None:
+    """Add to the index the members other writers saved since it last matched the store, in
+    the order they joined; start it over when that is unknown or every story was forgotten
+    meanwhile (a restory). Call inside the store's transaction, before assigning."""
+    cleared, _ = marks = store.story_marks()
+    if assigner.synced == marks or not assigner.warmed:
+        return
+    if assigner.synced is None or assigner.synced[0] != cleared:
+        assigner.index = StoryIndex(assigner.config)
+        assigner.warmed = False  # the next assignment loads the window from the store
+        return
+    for _, member in store.story_members_after(assigner.synced[1]):
+        assigner.index.add(member.story, StoryFeatures.from_json(member.features))
+
+
+def assign_in_turn(store: BaseStore, article: Article, config: StoryConfig | None = None) -> str:
+    """`assign_story` as one of several writers of the store: in its write transaction (the
+    caller's, when one is open), with the index refreshed first; its story id."""
+    assigner = assigner_for(store, config)
+    try:
+        with store.transaction():
+            refresh(store, assigner)
+            story_id = assign_story(store, article, config)
+            assigner.synced = store.story_marks()
+    except BaseException:
+        drop_assigner(store)
+        raise
+    return story_id
 
 
 def _iso(seconds: float | None) -> str | None:
