@@ -301,6 +301,10 @@ def _open_store(args: argparse.Namespace) -> BaseStore:
 # --- commands ----------------------------------------------------------------------------
 
 
+# `ingest` stored what it could, but some documents failed (recorded with their reasons).
+EXIT_SOME_FAILED = 2
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     with _open_store(args) as store, _progress(not args.quiet and not args.json) as tick:
@@ -320,6 +324,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         first = report.failures[0]
         more = f" and {report.failed - 1} more" if report.failed > 1 else ""
         raise UsageError(f"nothing ingested: {first.source}: {first.reason}{more}")
+    if report.failed:
+        # Done, but not whole: say so in the exit status, so that a script notices.
+        total = report.ingested + report.duplicates + report.failed
+        print(
+            f"newstrace: {report.failed} of {total} documents failed and were recorded; "
+            "see `newstrace failures`",
+            file=sys.stderr,
+        )
+        return EXIT_SOME_FAILED
     return 0
 
 

@@ -96,9 +96,11 @@ def test_bad_inputs_are_recorded_as_failures_and_the_rest_is_ingested(
     (bad / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     image = tmp_path / "image.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
-    report = run_json(
-        capsys, "--db", db, "ingest", str(bad), str(image), str(tmp_path / "missing.txt")
+    code, out, err = run(
+        capsys, "--db", db, "ingest", str(bad), str(image), str(tmp_path / "missing.txt"), "--json"
     )
+    assert code == 2 and "documents failed" in err  # done, but not whole
+    report = json.loads(out)
     assert report["ingested"] == 3  # russian.txt and the two good JSONL lines
     reasons = {Path(f["source"]).name: f["reason"] for f in report["failures"]}
     assert "empty.txt" in reasons
@@ -422,3 +424,19 @@ def test_help_describes_every_option_with_its_default_and_shows_an_example(
             continue
         assert action.help and "default" in action.help, (command, action.option_strings)
     assert f"example:\n  {EXAMPLES[command]}" in sub.format_help()
+
+
+def test_ingest_exit_status_says_all_done_some_failed_or_nothing_done(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, _, err = run(capsys, "--db", db, "ingest", "--quiet", str(seed))
+    assert code == 0, err
+    other = sorted(SEEDS.glob("*.txt"))[1]
+    code, _, err = run(capsys, "--db", db, "ingest", "--quiet", str(other), str(empty))
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith("newstrace: 1 of 2 documents failed")
+    code, _, err = run(capsys, "--db", db, "ingest", "--quiet", str(tmp_path / "missing.txt"))
+    assert code == 1 and "nothing ingested" in err
