@@ -354,7 +354,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json([row.to_dict() for row in page.items])
         return 0
     for row in page.items:
-        print(f"{row.id}  {row.language or '--':2}  {_short(row.title or row.source)}")
+        print(f"{row.id}  {row.language or '--':2}  {_short(row.headline)}")
     if not page.total and args.story is None and args.language is None:
         print("no articles stored yet: try `newstrace ingest PATH`", file=sys.stderr)
     else:
