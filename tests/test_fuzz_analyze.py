@@ -13,34 +13,17 @@ within the time budget plus a margin.
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 from conftest import SEEDS
-from hypothesis import HealthCheck, given, settings
+from fuzzing import CAMPAIGN
+from hypothesis import given
 from hypothesis import strategies as st
 
 from newstrace.model import Article, Failure, RawDocument
 from newstrace.pipeline import Context, try_analyze
 from newstrace.settings import Settings
-
-settings.register_profile(
-    "ci",
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "campaign",
-    max_examples=int(os.environ.get("NEWSTRACE_FUZZ_EXAMPLES", "2000")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-settings.load_profile(PROFILE)
-CAMPAIGN = PROFILE == "campaign"
 
 SETTINGS = Settings()
 # Seconds an example may run past the budget in the campaign: the timer's grace and the

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import fuzzing  # noqa: F401 - the hypothesis profiles
 import pytest
 from conftest import DEV, SEEDS
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from newstrace.feeds import parse_feed, parse_opml, read_feed_bytes
@@ -27,21 +27,6 @@ from newstrace.fetch import Fetcher, FetchPolicy
 from newstrace.model import Failure, RawDocument, Skipped
 from newstrace.readers import read_sources
 from newstrace.settings import AnalysisSettings, Settings
-
-settings.register_profile(
-    "ci",
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "campaign",
-    max_examples=2000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Small, so that "over the size limit" is explored too.
 SMALL = Settings(analysis=AnalysisSettings(max_document_bytes=64 * 1024))
