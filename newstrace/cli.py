@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 1
+    if args.settings:
+        # Every command reads its settings through Settings.from_env(): name the file there.
+        os.environ["NEWSTRACE_SETTINGS"] = args.settings
     try:
         result: int = args.run(args)
         return result
@@ -79,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="database: a SQLite path (default: $NEWSTRACE_DB or ./newstrace.db)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="settings file (default: $NEWSTRACE_SETTINGS, else ./newstrace.toml if present)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help: str, run: Any) -> argparse.ArgumentParser:
@@ -166,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("failures", "documents that could not be ingested, with why", cmd_failures)
     _json(sub)
 
+    sub = command("settings", "print the settings in force (docs/settings.md)", cmd_settings)
+    _json(sub)
+
     sub = command("watch", "poll feeds politely and store each new item's article", cmd_watch)
     sub.add_argument("sources", nargs="+", metavar="FEED", help="feed URL or file, or OPML list")
     sub.add_argument("--every", default="10m", help="time between rounds: 90s, 10m, 1h (10m)")
@@ -223,6 +234,7 @@ EXAMPLES = {
     "compare": "newstrace compare 99a2b0a7 --json",
     "restory": "newstrace restory",
     "failures": "newstrace failures --json",
+    "settings": "newstrace --settings newstrace.toml settings",
     "watch": "newstrace watch https://example.org/feed.xml --every 10m",
     "batch": "newstrace batch corpus/ --out /tmp/parquet --load",
     "serve": "newstrace serve --db news.db --port 8000",
@@ -576,6 +588,24 @@ def cmd_restory(args: argparse.Namespace) -> int:
         _print_json(report.to_dict())
     else:
         print(f"{report.articles} articles in {report.stories} stories")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    tree = Settings.from_env().to_dict()
+    if tree["web"]["api_token"]:
+        tree["web"]["api_token"] = "(set)"  # a secret is never printed
+    if args.json:
+        _print_json(tree)
+        return 0
+    for section, fields in tree.items():
+        print(f"[{section}]")
+        for key, value in fields.items():
+            if value is None:
+                print(f"# {key}: not set (the default applies)")
+            else:
+                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        print()
     return 0
 
 

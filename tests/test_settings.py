@@ -101,3 +101,24 @@ def test_settings_docs_list_every_field() -> None:
     assert {key for key in listed if key.split(".")[0] in SECTIONS} - expected == set(), (
         "docs/settings.md lists settings that do not exist"
     )
+
+
+def test_settings_command_prints_the_tree_in_force_as_toml(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import tomllib
+
+    file = tmp_path / "mine.toml"
+    file.write_text('[fetch]\ntimeout = 20\n[web]\napi_token = "secret"\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "newstrace", "--settings", str(file), "settings"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = tomllib.loads(done.stdout)
+    assert printed["fetch"]["timeout"] == 20.0
+    assert printed["summary"]["sentences"] == 3
+    assert "secret" not in done.stdout
