@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import multiprocessing.pool
 
     from newstrace.pipeline import Context, Pipeline
+    from newstrace.stories.encoders import Vectors
 
 # Documents read, looked up and stored together: one lookup query and one analysis batch.
 CHUNK_DOCUMENTS = 32
@@ -101,8 +102,8 @@ MAX_LISTED_SKIPPED = 100
 Progress = Callable[[str, str], None]
 """Called after each document with (outcome, source): ingested, duplicate or failed."""
 
-Outcome = tuple[Article | Failure, float]
-"""An analysis' result and the seconds it took."""
+Outcome = tuple[Article | Failure, float, "Vectors | None"]
+"""An analysis' result, its seconds, and its article's story vector (`workers.with_vector`)."""
 
 
 def raw_hash(raw: RawDocument) -> str:
@@ -168,12 +169,13 @@ class Analyzer:
         import time
 
         from newstrace.pipeline import Context, try_analyze
+        from newstrace.workers import with_vector
 
         if self._context is None:
             self._context = Context(settings=self.settings)
         started = time.perf_counter()
         outcome = try_analyze(raw, self._context, self.pipeline)
-        return outcome, time.perf_counter() - started
+        return outcome, time.perf_counter() - started, with_vector(outcome)
 
     def close(self) -> None:
         """Stop the pool, if one was started."""
@@ -200,6 +202,7 @@ class _Item:
     first: _Item | None = None  # an earlier item of the chunk with the same raw content
     outcome: Article | Failure | None = None
     seconds: float = 0.0
+    vector: Vectors | None = None
     status: str = ""
     listed: IngestedArticle | None = None
 
@@ -271,8 +274,10 @@ class _Run:
     def finish(self, chunk: _Chunk) -> None:
         """Store the chunk's outcomes, articles oldest first, then report them in input order."""
         if chunk.results is not None:
-            for item, (outcome, seconds) in zip(chunk.analysed, chunk.results(), strict=True):
-                item.outcome, item.seconds = outcome, seconds
+            for item, (outcome, seconds, vector) in zip(
+                chunk.analysed, chunk.results(), strict=True
+            ):
+                item.outcome, item.seconds, item.vector = outcome, seconds, vector
         for item in self._write_order(chunk.items):
             self._write(item)
         for item in chunk.items:
@@ -323,7 +328,7 @@ class _Run:
                 status = self.store.add(article)
                 self.store.record_document(item.hash, article.source, article.id)
                 if status == "ingested":
-                    assign_in_turn(self.store, article, self.settings.stories)
+                    assign_in_turn(self.store, article, self.settings.stories, item.vector)
         except BaseException:
             drop_assigner(self.store)  # its index may hold what was rolled back
             raise

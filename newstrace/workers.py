@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
+import os
 import time
+from typing import TYPE_CHECKING
 
 from newstrace.model import Article, Failure, RawDocument
 from newstrace.pipeline import Context, try_analyze
 from newstrace.settings import Settings
+
+if TYPE_CHECKING:
+    from newstrace.stories.encoders import Vectors
 
 _CONTEXT: Context | None = None
 # The settings a pool gave this worker when it started (None: read the environment).
@@ -34,17 +39,34 @@ def worker_context(settings: Settings | None = None) -> Context:
 
 
 def _start_worker(settings: Settings | None) -> None:
-    """Pool initializer: remember the run's settings for this worker's context."""
+    """Pool initializer: remember the run's settings for this worker's context. One OpenMP
+    thread per worker (the e5 encoder's): the pool already keeps every core busy, and two
+    threads per worker on two cores cost ~15 % more CPU per lead in contention."""
     global _SETTINGS  # set once, when the worker starts
     _SETTINGS = settings
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def analyze_timed(raw: RawDocument) -> tuple[Article | Failure, float]:
-    """Pool task: `try_analyze` one document with this worker's context; and its seconds."""
+def analyze_timed(raw: RawDocument) -> tuple[Article | Failure, float, Vectors | None]:
+    """Pool task: `try_analyze` one document with this worker's context; its seconds, and
+    the story vector of its lead (`with_vector`)."""
     context = worker_context()
     started = time.perf_counter()
     outcome = try_analyze(raw, context)
-    return outcome, time.perf_counter() - started
+    return outcome, time.perf_counter() - started, with_vector(outcome)
+
+
+def with_vector(outcome: Article | Failure) -> Vectors | None:
+    """The story vector of an analysed article's lead, so the writer only assigns; None for a
+    failure, or when the encoder fails (the writer then encodes, and reports what fails)."""
+    if not isinstance(outcome, Article):
+        return None
+    from newstrace.stories.features import lead_vector
+
+    try:
+        return lead_vector(outcome)
+    except Exception:  # the writer encodes again, and reports what fails
+        return None
 
 
 def analysis_pool(workers: int, settings: Settings | None = None) -> multiprocessing.pool.Pool:

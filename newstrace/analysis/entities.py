@@ -26,12 +26,12 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from newstrace import langdata
 from newstrace.analysis.base import Context, Deadline, analysed_text, stage
 from newstrace.analysis.spans import DisjointSpans
 from newstrace.model import Article, Entity, Sentence
+from newstrace.nlp.docs import docs as shared_docs
 from newstrace.nlp.gazetteer import Gazetteer, gazetteer
 from newstrace.nlp.models import spacy_pipeline
 from newstrace.nlp.names import WORD, fold, fold_word, name_key
@@ -61,11 +61,10 @@ SPACY_KINDS = {
     "PRODUCT": "other",
     "LAW": "other",
 }
-# Largest text handed to spaCy at once; longer articles go in sentence-aligned chunks.
-SPACY_CHUNK = 20_000
-# Chunks spaCy runs together: one, so its memory is that of one chunk whatever the length
-# of the article (a batch pads every chunk to the longest: 3.4 MB per KB of prose before).
-SPACY_BATCH = 1
+# Longest piece of text handed to spaCy: a sentence is at most this long (`segment`); text
+# between sentences, or an unsegmented text, is cut at a space before it. spaCy's memory
+# grows with the longest doc of a batch (~3.4 MB per KB): `newstrace.nlp.docs` batches.
+SPACY_PIECE = 4_000
 
 
 @dataclass(frozen=True)
@@ -270,27 +269,32 @@ def rule_candidates(
     return found
 
 
-def _chunks(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
-    """Sentence-aligned pieces of at most SPACY_CHUNK characters (one piece when short)."""
-    if len(text) <= SPACY_CHUNK or not sentences:
-        return [(0, len(text))]
+def _pieces(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """The spans spaCy reads: the sentences (the claims' parse reads the same ones, so both
+    share one tokenization, `newstrace.nlp.docs`), and any text between them."""
     pieces: list[tuple[int, int]] = []
-    start = 0
+    at = 0
     for sentence in sentences:
-        if sentence.end - start > SPACY_CHUNK and sentence.start > start:
-            pieces.append((start, sentence.start))
-            start = sentence.start
-    pieces.append((start, len(text)))
-    return [(a, min(b, a + SPACY_CHUNK * 4)) for a, b in pieces]
+        if sentence.start > at and text[at : sentence.start].strip():
+            pieces.extend(_cut(text, at, sentence.start))
+        if sentence.end > sentence.start:
+            pieces.extend(_cut(text, sentence.start, sentence.end))
+        at = max(at, sentence.end)
+    if text[at:].strip():
+        pieces.extend(_cut(text, at, len(text)))
+    return pieces
 
 
-def ner_pipes(nlp: Any) -> list[str]:
-    """The components NER needs: the shared tok2vec only when NER listens to it."""
-    names = list(getattr(nlp, "pipe_names", []))
-    needed = ["ner"] if "ner" in names else []
-    if "tok2vec" in names and "ner" in getattr(nlp.get_pipe("tok2vec"), "listening_components", []):
-        needed.insert(0, "tok2vec")
-    return needed
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`text[start:end]` in pieces of at most SPACY_PIECE characters, cut after a space."""
+    pieces = []
+    while end - start > SPACY_PIECE:
+        cut = text.rfind(" ", start + SPACY_PIECE // 2, start + SPACY_PIECE)
+        cut = cut + 1 if cut > start else start + SPACY_PIECE
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def spacy_candidates(
@@ -302,33 +306,30 @@ def spacy_candidates(
     deadline: Deadline | None = None,
 ) -> list[Candidate]:
     """spaCy's named entities, trimmed of leading common words and trailing elisions."""
-    pieces = _chunks(text, sentences)
-    enabled = ner_pipes(nlp)
+    pieces = _pieces(text, sentences)
     found: list[Candidate] = []
-    with nlp.select_pipes(enable=enabled):  # type: ignore[attr-defined]
-        docs = nlp.pipe((text[a:b] for a, b in pieces), batch_size=SPACY_BATCH)  # type: ignore[attr-defined]
-        for (offset, _), doc in zip(pieces, docs, strict=True):
-            if deadline is not None:
-                deadline.check()
-            for ent in doc.ents:
-                kind = SPACY_KINDS.get(ent.label_)
-                if kind is None:
-                    continue
-                words = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(ent.text)]
-                while words and (
-                    not _is_capitalised(words[0][2]) or fold_word(words[0][2]) in rules.not_names
-                ):
-                    words.pop(0)
-                while words and not _is_capitalised(words[-1][2]) and len(words[-1][2]) <= 3:
-                    words.pop()
-                if not words or (len(words) == 1 and len(words[0][2]) < 2):
-                    continue
-                start = offset + ent.start_char + words[0][0]
-                end = offset + ent.start_char + words[-1][1]
-                key, fixed = _key(kind, text[start:end], gaz)
-                if fixed:
-                    kind = key.split(":", 1)[0]
-                found.append(Candidate(start, end, kind, key, 2, fixed))
+    for (offset, _), doc in zip(pieces, shared_docs(nlp, text, pieces, ["ner"]), strict=True):
+        if deadline is not None:
+            deadline.check()
+        for ent in doc.ents:
+            kind = SPACY_KINDS.get(ent.label_)
+            if kind is None:
+                continue
+            words = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(ent.text)]
+            while words and (
+                not _is_capitalised(words[0][2]) or fold_word(words[0][2]) in rules.not_names
+            ):
+                words.pop(0)
+            while words and not _is_capitalised(words[-1][2]) and len(words[-1][2]) <= 3:
+                words.pop()
+            if not words or (len(words) == 1 and len(words[0][2]) < 2):
+                continue
+            start = offset + ent.start_char + words[0][0]
+            end = offset + ent.start_char + words[-1][1]
+            key, fixed = _key(kind, text[start:end], gaz)
+            if fixed:
+                kind = key.split(":", 1)[0]
+            found.append(Candidate(start, end, kind, key, 2, fixed))
     return found
 
 

@@ -149,6 +149,15 @@ def lead(article: Article) -> str:
     return f"{title}\n{body}" if title and not body.startswith(title) else body
 
 
+def lead_vector(article: Article) -> Vectors:
+    """The story encoder's vector of an article's title and lead (one row): computed where
+    the article is analysed (a pool worker), so the one writer only assigns."""
+    from newstrace.stories.encoders import story_encoder
+
+    row: Vectors = story_encoder().encode([lead(article)])[0]
+    return row
+
+
 def features_of(article: Article, vector: Vectors, when: float | None = None) -> StoryFeatures:
     """The story features of an analysed article, with its lead already encoded."""
     keys: Counter[str] = Counter(e.key for e in article.entities if e.key and e.kind != "medium")

@@ -22,7 +22,7 @@ from newstrace.errors import NotFoundError
 from newstrace.model import Article
 from newstrace.store.base import BaseStore, StoryMember, StoryRecord
 from newstrace.stories import derive, provenance
-from newstrace.stories.encoders import Encoder, story_encoder
+from newstrace.stories.encoders import Encoder, Vectors, story_encoder
 from newstrace.stories.features import StoryFeatures, features_of, lead, parse_time
 from newstrace.stories.index import StoryIndex
 from newstrace.stories.merges import record_merges
@@ -84,14 +84,20 @@ def refresh(store: BaseStore, assigner: Assigner) -> None:
         assigner.index.add(member.story, StoryFeatures.from_json(member.features))
 
 
-def assign_in_turn(store: BaseStore, article: Article, config: StoryConfig | None = None) -> str:
+def assign_in_turn(
+    store: BaseStore,
+    article: Article,
+    config: StoryConfig | None = None,
+    vector: Vectors | None = None,
+) -> str:
     """`assign_story` as one of several writers of the store: in its write transaction (the
-    caller's, when one is open), with the index refreshed first; its story id."""
+    caller's, when one is open), with the index refreshed first; its story id. `vector`: the
+    article's `lead_vector`, when it was computed with the analysis."""
     assigner = assigner_for(store, config)
     try:
         with store.transaction():
             refresh(store, assigner)
-            story_id = assign_story(store, article, config)
+            story_id = assign_story(store, article, config, vector)
             assigner.synced = store.story_marks()
     except BaseException:
         drop_assigner(store)
@@ -140,10 +146,17 @@ def assign_features(
     return index.resolve(story_id)
 
 
-def assign_story(store: BaseStore, article: Article, config: StoryConfig | None = None) -> str:
-    """Assign a stored article to the best story of its time window, or start one; its id."""
+def assign_story(
+    store: BaseStore,
+    article: Article,
+    config: StoryConfig | None = None,
+    vector: Vectors | None = None,
+) -> str:
+    """Assign a stored article to the best story of its time window, or start one; its id.
+    `vector` is its `lead_vector` (encoded here when not given)."""
     assigner = assigner_for(store, config)
-    vector = assigner.encoder.encode([lead(article)])[0]
+    if vector is None or len(vector) != assigner.encoder.dim:
+        vector = assigner.encoder.encode([lead(article)])[0]
     when = parse_time(article.published) or time.time()
     return assign_features(store, article, features_of(article, vector, when), assigner)
 

@@ -18,6 +18,7 @@ from newstrace.analysis.claims.lexicon import ClaimLexicon
 from newstrace.analysis.claims.parsed import MAX_SENTENCE_CHARS
 from newstrace.analysis.claims.quotes import find_quotes
 from newstrace.analysis.claims.rules import Extractor, Found
+from newstrace.nlp.docs import docs as shared_docs
 
 Span = tuple[int, int]
 # The sentences around a cue its source and content are looked for in: one before, three
@@ -117,12 +118,11 @@ def _tagging(nlp: Any) -> tuple[dict[str, str], Any]:
 
 def parse(text: str, sentences: list[Span], nlp: Any) -> list[tuple[Span, Any]]:
     """Each sentence parsed once by the tagger and the parser: (span, doc). Parts of speech
-    come from the tags, lemmas from the lemmatizer's rules, both remembered per word."""
+    come from the tags, lemmas from the lemmatizer's rules, both remembered per word. The
+    docs are shared with the entities stage (`newstrace.nlp.docs`): one tokenization."""
     pieces = [(s, min(e, s + MAX_SENTENCE_CHARS)) for s, e in sentences]
     pos, lemmatizer = _tagging(nlp)
-    enabled = [p for p in getattr(nlp, "pipe_names", []) if p in ("tok2vec", "tagger", "parser")]
-    with nlp.select_pipes(enable=enabled):
-        docs = list(nlp.pipe(text[s:e] for s, e in pieces))
+    docs = shared_docs(nlp, text, pieces, ("tagger", "parser"))
     for doc in docs:
         for token in doc:
             key = (token.lower_, token.tag_)

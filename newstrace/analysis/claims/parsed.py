@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from newstrace.nlp.docs import docs as shared_docs
+
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj"})
 # Children of a subject that are not part of the name: its role and what follows.
 NOT_NAME = frozenset({"appos", "relcl", "acl:relcl", "punct", "parataxis", "acl"})
@@ -78,9 +80,10 @@ def verb_facts(doc: Any, offset: int) -> dict[int, VerbFacts]:
 def parse(text: str, sentences: list[Span], nlp: Any) -> dict[int, VerbFacts]:
     """Parse each sentence once; a sentence the parser refuses is left to the rules."""
     pieces = [(s, e) for s, e in sentences if e - s <= MAX_SENTENCE_CHARS]
-    enabled = [p for p in getattr(nlp, "pipe_names", []) if p not in ("ner", "lemmatizer")]
+    # Everything the parse and the parts of speech need (the attribute ruler sets `pos_`);
+    # the docs are shared with the entities stage (`newstrace.nlp.docs`): one tokenization.
+    wanted = [p for p in getattr(nlp, "pipe_names", []) if p not in ("ner", "lemmatizer")]
     facts: dict[int, VerbFacts] = {}
-    with nlp.select_pipes(enable=enabled):
-        for (start, _), doc in zip(pieces, nlp.pipe(text[s:e] for s, e in pieces), strict=True):
-            facts.update(verb_facts(doc, start))
+    for (start, _), doc in zip(pieces, shared_docs(nlp, text, pieces, wanted), strict=True):
+        facts.update(verb_facts(doc, start))
     return facts

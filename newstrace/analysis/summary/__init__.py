@@ -47,8 +47,6 @@ def summary(article: Article, context: Context) -> Article:
     claims that name the speakers were found.
     """
     within = analysed_length(article.text, context.settings.analysis.max_analysed_chars)
-    article.summary = make_summary(
-        article, context.settings.summary.sentences, within=within
-    )
+    article.summary = make_summary(article, context.settings.summary.sentences, within=within)
     context.used("summary", f"newstrace extractive {SUMMARY_VERSION}")
     return article
