@@ -19,6 +19,7 @@ from functools import cache
 
 from newstrace import langdata
 from newstrace.analysis.base import Context, stage
+from newstrace.analysis.extract import TITLE_SEPARATOR
 from newstrace.model import Article, Removed
 from newstrace.nlp.gazetteer import gazetteer
 
@@ -373,18 +374,23 @@ def clean(article: Article, context: Context) -> Article:
 def _mark_title(
     article: Article, lines: list[str], content: list[int], reasons: dict[int, str]
 ) -> None:
-    """One of the first lines when it repeats the known title, the title glued to the first
-    paragraph, or a first line that is a headline above a blank line."""
+    """Every copy of the known title among the first lines (with or without the page's
+    section, site and date segments after it), the title glued to the first paragraph
+    left, or a first line that is a headline above a blank line."""
     if not content:
         return
     first = content[0]
     line = lines[first]
     if article.title:
-        title_key = line_key(article.title)
-        for index in content[:TITLE_LINES]:
-            if line_key(lines[index]) == title_key and len(content) > 1:
-                reasons[index] = "title"
+        title = article.title.strip()
+        others = 0
+        for index in content:
+            if others >= TITLE_LINES or len(reasons) + 1 >= len(content):
                 break
+            if _is_title_copy(lines[index], title):
+                reasons[index] = "title"
+            else:
+                others += 1
         if first not in reasons:
             _cut_glued_title(article, lines, first)
         return
@@ -394,6 +400,17 @@ def _mark_title(
     if followed_by_blank and is_headline(line):
         article.title = line.strip()
         reasons[first] = "title"
+
+
+def _is_title_copy(line: str, title: str) -> bool:
+    """The title itself, or the title followed by separated segments (a section, the site,
+    a date: "Headline | Environnement | DW | 23.05.2011") on a headline-like line."""
+    if line_key(line) == line_key(title):
+        return True
+    text = line.strip()
+    if not text.startswith(title) or not is_headline(text):
+        return False
+    return TITLE_SEPARATOR.match(text, len(title)) is not None
 
 
 def _cut_glued_title(article: Article, lines: list[str], first: int) -> None:

@@ -64,29 +64,87 @@ def outlet_name(site_name: str | None, url: str | None) -> str | None:
     return url_host(url)
 
 
+# A date standing as a title segment ("23.05.2011", "2021-11-08", "May 23, 2011").
+TITLE_DATE = re.compile(
+    r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|\w+\.?\s+\d{1,2},?\s+\d{4})\W*$"
+)
+# A site's name spelled shorter inside a segment ("Bahamas Local News" for bahamaslocal.com)
+# is taken for the site only in a segment of at most this many words: longer ones are prose.
+MAX_SITE_SEGMENT_WORDS = 4
+# The shortest site key looked for inside a longer name (shorter ones match by chance).
+MIN_SITE_KEY_CHARS = 4
+
+
+def _site_keys(outlet: str | None, host: str | None) -> set[str]:
+    """The keys a site is named by: its name, each part of a name with a separator
+    ("TACH! - Lokalnachrichten"), its host with and without the top-level domain."""
+    keys = set()
+    if outlet:
+        keys.add(_key(outlet))
+        keys.update(_key(part) for part in TITLE_SEPARATOR.split(outlet))
+    if host:
+        keys.add(_key(host))
+        keys.add(_key(host.rsplit(".", 1)[0]))
+    return {k for k in keys if k}
+
+
 def _names_site(segment: str, outlet: str | None, host: str | None) -> bool:
     key = _key(segment)
     if not key:
         return False
-    if outlet and key == _key(outlet):
+    keys = _site_keys(outlet, host)
+    if key in keys:
         return True
-    # "lemonde.fr" is named by "Le Monde", "LeMonde.fr" or "lemonde".
-    site = _key(host.rsplit(".", 1)[0]) if host else ""
-    return bool(site) and (key == site or key == _key(host or ""))
+    # "Teufel Blog" in "Das Lautsprecher Teufel Blog"; "Bahamas Local News" for bahamaslocal.com
+    # (the site's name at least half of the segment).
+    if len(segment.split()) > MAX_SITE_SEGMENT_WORDS:
+        return False
+    return any(
+        len(site) >= MIN_SITE_KEY_CHARS and len(key) >= MIN_SITE_KEY_CHARS
+        and (key in site or (site in key and len(key) <= 2 * len(site)))
+        for site in keys
+    )
+
+
+def _is_site_or_date(
+    segment: str, outlet: str | None, host: str | None, *, exact: bool = False
+) -> bool:
+    """An empty segment, a date, or the site's name (`exact`: its very name, not a part)."""
+    if not _key(segment) or TITLE_DATE.match(segment):
+        return True
+    if exact:
+        return _key(segment) in _site_keys(outlet, host)
+    return _names_site(segment, outlet, host)
 
 
 def strip_site_suffix(title: str, outlet: str | None, host: str | None) -> str:
-    """The title without trailing (or leading) segments that name the site."""
+    """The title without the segments around its headline that name the site, a date or a
+    section: "Headline | Environnement | DW | 23.05.2011" → "Headline".
+
+    The headline is the longest segment that names neither the site nor a date; it stays. After it, the whole run of
+    segments goes when one of them names the site or is a date (the others are sections);
+    a run without one stays ("Letters: Crime | Roads | Taxes"). Before it, only segments
+    that name the site or are dates go.
+    """
     parts = TITLE_SEPARATOR.split(title)
-    while len(parts) > 1 and _names_site(parts[-1], outlet, host):
-        parts.pop()
-    while len(parts) > 1 and _names_site(parts[0], outlet, host):
-        parts.pop(0)
-    if len(parts) == len(TITLE_SEPARATOR.split(title)):
+    candidates = [
+        i for i, p in enumerate(parts) if not _is_site_or_date(p, outlet, host, exact=True)
+    ]
+    if len(parts) < 2 or not candidates:
         return title
+    head = max(candidates, key=lambda i: (len(parts[i].split()), len(parts[i])))
+    last = len(parts) - 1
+    if any(_is_site_or_date(p, outlet, host) for p in parts[head + 1 :]):
+        last = head
+    first = 0
+    while first < head and _is_site_or_date(parts[first], outlet, host):
+        first += 1
+    if first == 0 and last == len(parts) - 1:
+        return title
+    kept = parts[first : last + 1]
     # Rejoin what is left as written: cut the title at the kept segments' bounds.
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
     return title[start:end].strip()
 
 
@@ -101,7 +159,7 @@ def first_h1(html: str) -> str | None:
 def page_title(title: str | None, outlet: str | None, html: str, url: str | None) -> str | None:
     """The article's title: without the site's suffix, and never just the site's name."""
     host = url_host(url)
-    if title and _names_site(title, outlet, host):
+    if title and _key(title) in _site_keys(outlet, host):
         title = first_h1(html)
     if not title:
         return None
