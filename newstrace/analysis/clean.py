@@ -12,6 +12,7 @@ the article, and the language stage runs after this one.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -85,7 +86,21 @@ HOVER_CARD = re.compile(
 LIST_ITEM = re.compile(r"^\s*(?:[\d½¼¾⅓⅔⅛]|[-–•*·▪])")
 MAX_ITEM_WORDS = 12
 
+# An inline teaser ("… he said. READ MORE: Boris faces revolt. The vote…") ends at a closing
+# bracket, at the end of its line, or at its own final punctuation before a capitalised
+# word; a teaser without such an end is left in (a paragraph is worth more than a cut).
+TEASER_SEPARATOR = r"\s*(?:[:：|»>]+|[-–—]+|\.{3}|…)\s*"
+TEASER_END = re.compile(r"[.!?…][\"»”’']?\s+(?=[\"«“„']?[^\W\d_])")
+CLOSING = {"[": "]", "(": ")"}
+# A site self-description is a short sentence: "Le site Web Newsweek diffuse les nouvelles."
+MAX_SITE_DESCRIPTION_WORDS = 12
+# Sentences inside a line, for the cuts above (the segment stage splits properly later).
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"»”’']?\s+(?=[\"«“„']?[^\W\d_])")
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
 SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
+SENTENCE_END_CHARS = (".", "!", "?", "…", "»", "”", '"', "’", ")", "]")
+QUOTE_CHARS = "«»“”„\"‹›"
 _FRAGMENT_SPLIT = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -106,6 +121,12 @@ class CleanRules:
     copyright_phrase: re.Pattern[str] | None
     labels_inside: re.Pattern[str]
     months: frozenset[str]
+    teaser: re.Pattern[str] | None
+    site_words: frozenset[str]
+    news_words: frozenset[str]
+    publish_verbs: frozenset[str]
+    site_filler: frozenset[str]
+    openers: frozenset[str]
 
 
 class _Blanks(dict[int, int | str]):
@@ -180,6 +201,29 @@ def rules() -> CleanRules:
         copyright_phrase=_anywhere_pattern(langdata.union("copyright.phrases")),
         labels_inside=_labels_inside(langdata.union("byline.labels")),
         months=frozenset(line_key(m) for m in langdata.union("quantities.months")),
+        teaser=_teaser_pattern(langdata.union("related.inline")),
+        site_words=_word_set("furniture.site_words"),
+        news_words=_word_set("furniture.news_words"),
+        publish_verbs=_word_set("furniture.publish_verbs"),
+        site_filler=_word_set("furniture.site_filler"),
+        openers=frozenset(w for w in langdata.union("entities.not_names") if w.istitle()),
+    )
+
+
+def _word_set(dotted: str) -> frozenset[str]:
+    """Every word of every language's entries at `dotted`, folded as `line_key` folds."""
+    return frozenset(w for entry in langdata.union(dotted) for w in line_key(entry).split())
+
+
+def _teaser_pattern(entries: list[str]) -> re.Pattern[str] | None:
+    """A teaser marker, after an optional opening bracket, then its separator (if any)."""
+    parts = sorted((_words_pattern(e) for e in entries if line_key(e)), key=len, reverse=True)
+    if not parts:
+        return None
+    return re.compile(
+        r"(?P<open>[\[(]\s*)?(?P<marker>(?<!\w)(?:" + "|".join(parts) + r")(?!\w))"
+        r"(?P<separator>" + TEASER_SEPARATOR + r")?",
+        re.IGNORECASE,
     )
 
 
@@ -352,6 +396,7 @@ def clean(article: Article, context: Context) -> Article:
     lines = article.text.split("\n")
     reasons: dict[int, str] = {}
     _cut_hover_cards(article, lines)
+    _cut_inline(article, lines, current)
     content = [i for i, line in enumerate(lines) if line.strip()]
 
     _mark_title(article, lines, content, reasons)
@@ -439,6 +484,108 @@ def _cut_hover_cards(article: Article, lines: list[str]) -> None:
             line = line[: found.start()] + name + line[found.end() :]
             found = HOVER_CARD.search(line, found.start() + len(name))
         lines[index] = line
+
+
+def _cut_inline(article: Article, lines: list[str], current: CleanRules) -> None:
+    """Teasers and site self-descriptions cut out of the paragraphs they sit in."""
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        for start, end in reversed(_teaser_spans(line, current)):
+            if start == len(line) - len(line.lstrip()) and end == len(line):
+                if is_furniture(line, current):
+                    continue  # a furniture line of its own: the line rules take it
+            article.removed.append(Removed(text=line[start:end].strip(), reason="teaser"))
+            line = (line[:start].rstrip() + " " + line[end:].lstrip()).strip()
+        lines[index] = _cut_site_descriptions(article, line, current)
+
+
+def _teaser_spans(line: str, current: CleanRules) -> list[tuple[int, int]]:
+    """Where teasers sit in a line: a marker at a sentence start, its related headline."""
+    if current.teaser is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    for found in current.teaser.finditer(line):
+        start = found.start()
+        if spans and start < spans[-1][1]:
+            continue
+        before = line[:start].rstrip()
+        if before and not before.endswith(SENTENCE_END_CHARS):
+            continue  # inside a sentence: "you can read more: the report…"
+        opened = found.group("open")
+        if not (found.group("separator") or opened or found.group("marker").isupper()):
+            continue  # "Related questions were raised…": no separator, no capitals
+        rest = found.end()
+        end: int | None = None
+        if opened:
+            close = line.find(CLOSING[opened.strip()], rest)
+            if close != -1 and close - rest <= MAX_HEADLINE_CHARS:
+                end = close + 1
+        elif (stop := TEASER_END.search(line, rest)) is not None:
+            if len(line[rest : stop.start()].split()) <= MAX_HEADLINE_WORDS:
+                end = _run_on(line, rest, stop.start(), current) or stop.end()
+        elif len(line) - rest <= MAX_HEADLINE_CHARS and len(line[rest:].split()) <= (
+            MAX_HEADLINE_WORDS
+        ):
+            end = _run_on(line, rest, len(line), current) or len(line)
+        if end is not None and line_key(line[rest:end]):
+            spans.append((start, end))
+    return spans
+
+
+def _run_on(line: str, start: int, end: int, current: CleanRules) -> int | None:
+    """Where a headline without final punctuation runs on into the next sentence: a word
+    that opens sentences ("The", "Der", "Le"), capitalised right after a lower-case word
+    ("…für Mieter bedeutet Der Minister sagte…")."""
+    words = list(re.finditer(r"\S+", line[start:end]))
+    for previous, word in itertools.pairwise(words):
+        text = word.group()
+        if (
+            previous.group()[-1].islower()
+            and text[:1].isupper()
+            and text.strip(".,;:!?") in current.openers
+        ):
+            return start + word.start()
+    return None
+
+
+def _cut_site_descriptions(article: Article, line: str, current: CleanRules) -> str:
+    """A line without the sentences in which the site describes itself."""
+    bounds = [0, *(m.end() for m in SENTENCE_SPLIT.finditer(line)), len(line)]
+    kept: list[str] = []
+    for start, end in itertools.pairwise(bounds):
+        sentence = line[start:end]
+        if is_site_description(sentence, current):
+            article.removed.append(Removed(text=sentence.strip(), reason="site_description"))
+        else:
+            kept.append(sentence)
+    return "".join(kept).rstrip() if len(kept) < len(bounds) - 1 else line
+
+
+def is_site_description(sentence: str, current: CleanRules) -> bool:
+    """A short sentence that says only that a site publishes news ("Le site Web Newsweek
+    diffuse les nouvelles.", "Newsweek is your source for the latest news."): made of site
+    words, news words, publishing verbs, little words and names, with one of each of the
+    first three (or a known outlet for the site word), no figure and no quotation."""
+    if any(c.isdigit() or c in QUOTE_CHARS for c in sentence):
+        return False
+    tokens = re.findall(r"[^\W\d_]+", sentence)
+    if not 1 < len(tokens) <= MAX_SITE_DESCRIPTION_WORDS:
+        return False
+    site = news = verb = False
+    for token in tokens:
+        key = line_key(token)
+        if key in current.site_words:
+            site = True
+        elif key in current.news_words:
+            news = True
+        elif key in current.publish_verbs:
+            verb = True
+        elif key not in current.site_filler and not token[0].isupper():
+            return False
+    if not (news and verb):
+        return False
+    return site or credited_agency(sentence) is not None
 
 
 def _mark_lines(

@@ -86,6 +86,7 @@ class Rules:
     org_words: frozenset[str]
     connectors: frozenset[str]
     capitalised_nouns: bool
+    generic: frozenset[str] = frozenset()
 
 
 def _folded(values: Iterable[str]) -> frozenset[str]:
@@ -103,6 +104,7 @@ def rules_for(language: str | None) -> Rules:
             _folded(langdata.union("entities.organization_words")),
             _folded(langdata.union("entities.name_connectors")),
             False,
+            _folded(langdata.union("entities.generic_words")),
         )
     return Rules(
         _folded(data.strings("entities.not_names")),
@@ -110,6 +112,7 @@ def rules_for(language: str | None) -> Rules:
         _folded(data.strings("entities.organization_words")),
         _folded(data.strings("entities.name_connectors")),
         bool(data.get("entities.capitalised_nouns", False)),
+        _folded(data.strings("entities.generic_words")),
     )
 
 
@@ -333,6 +336,12 @@ def spacy_candidates(
     return found
 
 
+def _generic(text: str, candidate: Candidate, rules: Rules) -> bool:
+    """A lone generic noun ("Institut", "the Ministry"): a kind of body, not one."""
+    words = TOKEN.findall(text[candidate.start : candidate.end])
+    return len(words) == 1 and fold_word(words[0]) in rules.generic
+
+
 def select(candidates: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: higher priority first, then the longer, then the earlier."""
     taken: list[Candidate] = []
@@ -403,7 +412,10 @@ def find_entities(
         candidates += rule_candidates(text, sentences, rules, gaz, keep_other=True)
     headlines = DisjointSpans(_headline_lines(text))
     candidates = [
-        c for c in candidates if c.fixed or c.priority < 2 or not headlines.covers(c.start)
+        c
+        for c in candidates
+        if c.fixed
+        or ((c.priority < 2 or not headlines.covers(c.start)) and not _generic(text, c, rules))
     ]
     chosen = resolve_surnames(text, select(candidates))
     if nlp is not None:
