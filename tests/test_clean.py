@@ -10,7 +10,7 @@ from conftest import FIXTURES, SEEDS
 
 from newstrace.analysis.base import Context
 from newstrace.analysis.clean import clean, is_furniture, line_key, rules
-from newstrace.analysis.extract import extract
+from newstrace.analysis.extract import extract, strip_site_suffix
 from newstrace.model import Article, RawDocument
 from newstrace.pipeline import Pipeline
 
@@ -398,4 +398,204 @@ def test_dated_byline_lines_are_metadata(line: str) -> None:
 def test_content_lines_with_dates_or_label_words_are_kept(line: str) -> None:
     text = f"The parliament voted on Tuesday to dissolve itself after a long debate.\n{line}"
     article = run_text("keep.txt", text)
+    assert article.removed == []
+
+
+DW_HEADLINE = "La perte des terres fertiles et les éléphants en Guinée-Conakry"
+
+
+def dev_page(dev_dir: Path, file: str) -> str:
+    return (dev_dir / "extraction_pages" / "pages" / file).read_text(
+        encoding="utf-8", errors="replace"
+    )
+
+
+def test_dw_title_loses_section_site_and_date_and_every_copy_leaves_the_body(
+    dev_dir: Path,
+) -> None:
+    """dw.com: `<title>` "… | DW | 23.05.2011 | DW.COM", and the body opening with the
+    headline twice ("… | Environnement | DW | 23.05.2011", then the headline alone)."""
+    file = "dw.com-elephants.html"
+    url = "https://www.dw.com/fr/la-perte-des-terres-fertiles/a-6533123"
+    article = PIPELINE.run(RawDocument(source=file, html=dev_page(dev_dir, file), url=url))
+    assert article.title == DW_HEADLINE
+    titles = [r.text for r in article.removed if r.reason == "title"]
+    assert titles == [f"{DW_HEADLINE} | Environnement | DW | 23.05.2011", DW_HEADLINE]
+    assert DW_HEADLINE not in article.text
+    assert article.text.startswith("24 milliards de tonnes de terres fertiles")
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet", "host", "expected"),
+    [
+        # dev pages: a run of section, site and date segments after the headline goes
+        (f"{DW_HEADLINE} | DW | 23.05.2011 | DW.COM", "DW.COM", "dw.com", DW_HEADLINE),
+        (
+            "DGB: Brückensperrung belegt die Versäumnisse der letzten Jahre - TACH! - "
+            "Lokalnachrichten",
+            "TACH! - Lokalnachrichten",
+            "guten-tach.de",
+            "DGB: Brückensperrung belegt die Versäumnisse der letzten Jahre",
+        ),
+        (
+            "Musik und Sport: So steigern Songs deine Leistung | Teufel Blog",
+            "Das Lautsprecher Teufel Blog",
+            "blog.teufel.de",
+            "Musik und Sport: So steigern Songs deine Leistung",
+        ),
+        (
+            "08.11.2021 | Online-Fachtag zum Intersex Day of Remembrance",
+            "Regenbogenportal",
+            "regenbogenportal.de",
+            "Online-Fachtag zum Intersex Day of Remembrance",
+        ),
+        ("Über André Loibl |", "Andreloibl", "changenow.de", "Über André Loibl"),
+        # titles whose bars and dashes are the headline's own stay whole
+        (
+            "Letters: Coddling criminals | Undermining road | Tax dollars | Recount cost",
+            "The Mercury News",
+            "mercurynews.com",
+            "Letters: Coddling criminals | Undermining road | Tax dollars | Recount cost",
+        ),
+        (
+            "Outdoornews - Hochauflösende Schneekarten auf Gipfelbuch.ch",
+            "gipfelbuch.ch",
+            "gipfelbuch.ch",
+            "Outdoornews - Hochauflösende Schneekarten auf Gipfelbuch.ch",
+        ),
+        (
+            "15 Jahre rete-mirabile.net — rete-mirabile.net",
+            "rete-mirabile.net",
+            "rete-mirabile.net",
+            "15 Jahre rete-mirabile.net",
+        ),
+        (
+            "Luftfahrtbranche hebt nach Corona ab - und FACC profitiert",
+            "WEKA Industrie Medien GmbH",
+            "industriemagazin.at",
+            "Luftfahrtbranche hebt nach Corona ab - und FACC profitiert",
+        ),
+    ],
+)
+def test_title_suffix_run_is_stripped_and_the_headline_kept(
+    title: str, outlet: str, host: str, expected: str
+) -> None:
+    assert strip_site_suffix(title, outlet, host) == expected
+
+
+# A paragraph per language with a teaser glued in, the form each language's sites use.
+INLINE_TEASERS = [
+    (
+        "The minister resigned on Friday after weeks of pressure. READ MORE: Boris Johnson "
+        "faces Tory revolt over lockdown rules The Prime Minister said he regretted it.",
+        "READ MORE: Boris Johnson faces Tory revolt over lockdown rules",
+    ),
+    (
+        "Le Sénat a voté le texte mardi. Lire aussi : Retraites, ce que change la réforme "
+        "pour les fonctionnaires. Le gouvernement salue un compromis.",
+        "Lire aussi : Retraites, ce que change la réforme pour les fonctionnaires.",
+    ),
+    (
+        "Die Regierung hat am Montag reagiert. Lesen Sie auch: Was die neue Regel für Mieter "
+        "bedeutet Der Minister sagte, man werde die Folgen prüfen.",
+        "Lesen Sie auch: Was die neue Regel für Mieter bedeutet",
+    ),
+    (
+        "El Congreso aprobó la ley el jueves. LEA TAMBIÉN: Qué cambia con la nueva reforma "
+        "laboral. La oposición anunció un recurso.",
+        "LEA TAMBIÉN: Qué cambia con la nueva reforma laboral.",
+    ),
+    (
+        "Il governo ha approvato il decreto in serata. (Leggi anche: Covid, le nuove regole "
+        "per le scuole) Il testo passa ora alla Camera.",
+        "(Leggi anche: Covid, le nuove regole per le scuole)",
+    ),
+    (
+        "O ministro falou à imprensa na segunda-feira. LEIA TAMBÉM Governo anuncia novo "
+        "pacote de medidas",
+        "LEIA TAMBÉM Governo anuncia novo pacote de medidas",
+    ),
+    (
+        "Акция прошла в центре города. Читайте также: В Москве прошел митинг. Власти "
+        "заявили, что акция была согласована.",
+        "Читайте также: В Москве прошел митинг.",
+    ),
+    (
+        "Засідання відбулося у вівторок. Читайте також — Уряд ухвалив нові правила. "
+        "Депутати обіцяють повернутися до питання восени.",
+        "Читайте також — Уряд ухвалив нові правила.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "teaser"), INLINE_TEASERS)
+def test_inline_teasers_are_cut_and_the_sentences_around_them_stay(
+    paragraph: str, teaser: str
+) -> None:
+    text = f"{paragraph}\nA second paragraph follows with more of the story, as articles do."
+    article = run_text("teaser.txt", text)
+    assert reasons_of(article) == {teaser: "teaser"}
+    before, after = paragraph.split(teaser)
+    assert content_lines(article.text)[0] == " ".join(f"{before} {after}".split())
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Related questions were raised by the committee on Monday about the costs.",
+        "Readers who want to read more: the full report is on the council's website.",
+        "Pour comprendre, il faut lire aussi les témoignages recueillis dans la région. "
+        "Voir aussi comment les chiffres officiels ont changé exige de la patience.",
+    ],
+)
+def test_teaser_words_in_prose_are_kept(paragraph: str) -> None:
+    article = run_text("prose.txt", f"The council met on Monday.\n{paragraph}")
+    assert article.removed == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "description"),
+    [
+        (
+            "Le président a démissionné lundi. Le site Web Newsweek diffuse les nouvelles.",
+            "Le site Web Newsweek diffuse les nouvelles.",
+        ),
+        (
+            "The minister resigned on Monday. The Daily Post website brings you the latest "
+            "news. He had been in office for two years.",
+            "The Daily Post website brings you the latest news.",
+        ),
+        (
+            "Der Minister trat am Montag zurück. Das Nachrichtenportal Weser Kurier "
+            "veröffentlicht die aktuellen Nachrichten.",
+            "Das Nachrichtenportal Weser Kurier veröffentlicht die aktuellen Nachrichten.",
+        ),
+        (
+            "El ministro dimitió el lunes. El portal Noticias Hoy publica las últimas "
+            "noticias.",
+            "El portal Noticias Hoy publica las últimas noticias.",
+        ),
+        (
+            "Министр ушел в отставку. Сайт Новая газета публикует все последние новости.",
+            "Сайт Новая газета публикует все последние новости.",
+        ),
+    ],
+)
+def test_a_site_describing_itself_is_cut(paragraph: str, description: str) -> None:
+    article = run_text("site.txt", f"{paragraph}\nThe second paragraph tells the rest of it.")
+    assert reasons_of(article) == {description: "site_description"}
+    assert description not in article.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Newsweek n’a pas été en mesure de confirmer ces informations.",
+        "The website published the news on Monday, hours before the vote.",
+        "Le site Web du ministère diffuse depuis mardi les nouvelles règles.",
+        "Reuters reported the news first, citing three officials.",
+    ],
+)
+def test_sentences_about_a_site_that_tell_the_story_are_kept(sentence: str) -> None:
+    article = run_text("story.txt", f"The council met on Monday.\n{sentence}")
     assert article.removed == []

@@ -213,3 +213,24 @@ def test_a_capitalised_word_glued_to_a_caseless_script_is_no_name() -> None:
     found = {e.text for e in find_entities(text, None, [])}
     assert not any("MBC" in name or "SBS" in name for name in found)
     assert "Seoul" in found
+
+
+@pytest.mark.parametrize("use_spacy", [True, False])
+def test_a_lone_generic_noun_is_no_entity(use_spacy: bool) -> None:
+    """dw.com's "l’Institut de recherche pour le développement, IRD": the name cut short to
+    "Institut" was an organisation; a bare generic noun names a kind of body, not one."""
+    page = DEV / "extraction_pages" / "pages" / "dw.com-elephants.html"
+    html = page.read_text(encoding="utf-8", errors="replace")
+    context = Context()
+    context.models["spacy"] = use_spacy
+    article = PIPELINE.run(RawDocument(source=page.name, html=html), context)
+    texts = [e.text for e in article.entities]
+    assert "Institut" not in texts
+    assert "IRD" in texts
+    for sentence, language in [
+        ("Le Ministère a publié mardi un communiqué sur les prix.", "fr"),
+        ("The Institute said on Monday that the study would be repeated.", "en"),
+        ("Das Institut teilte am Montag mit, die Studie werde wiederholt.", "de"),
+    ]:
+        found = find_entities(sentence, language, [])
+        assert all(len(e.text.split()) > 1 or e.kind != "organization" for e in found), found
