@@ -599,3 +599,34 @@ def test_a_site_describing_itself_is_cut(paragraph: str, description: str) -> No
 def test_sentences_about_a_site_that_tell_the_story_are_kept(sentence: str) -> None:
     article = run_text("story.txt", f"The council met on Monday.\n{sentence}")
     assert article.removed == []
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "reason"),
+    [
+        # Cyrillic look-alike letters in a Latin ad ("Аdvеrtіѕе wіth thе most visited…")
+        ("breakingbelizenews.com-paho.html", "Аdvеrtіѕе wіth thе most visited news", "obfuscated"),
+        # the site's navigation path, which led the page's summary
+        ("sauvonsluniversite.com.spip.html", "Accueil > Actualités et humeurs >", "breadcrumb"),
+    ],
+)
+def test_dev_page_site_furniture_is_removed_with_its_reason(
+    dev_dir: Path, file: str, line: str, reason: str
+) -> None:
+    article = PIPELINE.run(RawDocument(source=file, html=dev_page(dev_dir, file)))
+    assert [r.reason for r in article.removed if r.text.startswith(line)] == [reason]
+    assert line not in article.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Президент Joe Biden встретился с iPhone-фанатами в Москве и Kyiv.",
+        "- Sie wählen Design > Widgets aus.",
+        "Album › Genre: Pop",
+        "Wie intensiv die Transferzeit ist, zeigt ein Blick (Das passiert noch beim SK Rapid >>>).",
+    ],
+)
+def test_mixed_scripts_and_arrows_in_content_lines_are_kept(line: str) -> None:
+    article = run_text("content.txt", f"The council met on Monday.\n{line}")
+    assert article.removed == []

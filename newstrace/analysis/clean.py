@@ -98,6 +98,19 @@ MAX_SITE_DESCRIPTION_WORDS = 12
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"»”’']?\s+(?=[\"«“„']?[^\W\d_])")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
+# Text written with look-alike letters of two scripts inside its words ("Аdvеrtіѕе wіth thе
+# most visited news site", Cyrillic а/е/і/ѕ among Latin letters) is hidden from search
+# and copy, which sites do for their own ads, never for the story: a line where at least
+# this many words, and at least this share of its words, mix Latin, Cyrillic or Greek.
+MIN_MIXED_WORDS = 3
+# A breadcrumb: steps split by ">" or "›" (not "»", a quotation mark in French and German),
+# opening with the home page's name, or at least this many steps of a few words each.
+BREADCRUMB_SPLIT = re.compile(r"\s+[>›]\s+")
+MIN_BREADCRUMB_STEPS = 3
+MAX_BREADCRUMB_STEP_WORDS = 4
+MIN_MIXED_SHARE = 0.25
+SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
 SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
 SENTENCE_END_CHARS = (".", "!", "?", "…", "»", "”", '"', "’", ")", "]")
 QUOTE_CHARS = "«»“”„\"‹›"
@@ -127,6 +140,7 @@ class CleanRules:
     publish_verbs: frozenset[str]
     site_filler: frozenset[str]
     openers: frozenset[str]
+    home: frozenset[str]
 
 
 class _Blanks(dict[int, int | str]):
@@ -207,6 +221,7 @@ def rules() -> CleanRules:
         publish_verbs=_word_set("furniture.publish_verbs"),
         site_filler=_word_set("furniture.site_filler"),
         openers=frozenset(w for w in langdata.union("entities.not_names") if w.istitle()),
+        home=frozenset(line_key(h) for h in langdata.union("furniture.breadcrumb_home")),
     )
 
 
@@ -362,6 +377,35 @@ def metadata_fields(line: str, current: CleanRules) -> list[str] | None:
     if labelled or len(fields) >= 2 or (len(fields) == 1 and _is_date(fields[0])):
         return fields
     return None
+
+
+def is_breadcrumb(line: str, current: CleanRules) -> bool:
+    """The site's navigation path: "Accueil > Actualités et humeurs > Décisions de l’AG"."""
+    text = line.strip()
+    if len(text) > MAX_FURNITURE_CHARS:
+        return False
+    steps = BREADCRUMB_SPLIT.split(text)
+    if len(steps) < 2 or any(not is_headline(step) for step in steps):
+        return False
+    if line_key(steps[0]) in current.home:
+        return True
+    return len(steps) >= MIN_BREADCRUMB_STEPS and all(
+        len(step.split()) <= MAX_BREADCRUMB_STEP_WORDS for step in steps[:-1]
+    )
+
+
+def _script(letter: str) -> str:
+    name = unicodedata.name(letter, "")
+    return next((script for script in SCRIPTS if name.startswith(script)), "")
+
+
+def is_obfuscated(line: str) -> bool:
+    """A line whose words mix look-alike letters of two scripts (see MIN_MIXED_WORDS)."""
+    if line.isascii():
+        return False
+    words = re.findall(r"[^\W\d_]+", line)
+    mixed = sum(1 for word in words if len({_script(c) for c in word} - {""}) > 1)
+    return mixed >= MIN_MIXED_WORDS and mixed >= MIN_MIXED_SHARE * len(words)
 
 
 def url_line(line: str, url: str | None) -> bool:
@@ -606,6 +650,10 @@ def _mark_lines(
             continue
         if is_copyright(line, current):
             reasons[index] = "credit" if credited_agency(line) else "copyright"
+        elif is_obfuscated(line):
+            reasons[index] = "obfuscated"
+        elif is_breadcrumb(line, current):
+            reasons[index] = "breadcrumb"
         elif url_line(line, article.url):
             reasons[index] = "url"
         elif is_furniture(line, current):
