@@ -450,6 +450,25 @@ def test_dw_title_loses_section_site_and_date_and_every_copy_leaves_the_body(
             "Online-Fachtag zum Intersex Day of Remembrance",
         ),
         ("Über André Loibl |", "Andreloibl", "changenow.de", "Über André Loibl"),
+        (
+            "Winda w chmurach / Obyczaje / dwutygodnik.com",
+            "Dwutygodnik",
+            "dwutygodnik.com",
+            "Winda w chmurach",
+        ),
+        (
+            "Die Ablehnung der Gendersprache » SciLogs - Wissenschaftsblogs",
+            "Die Engelbart-Galaxis",
+            "scilogs.spektrum.de",
+            "Die Ablehnung der Gendersprache",
+        ),
+        (
+            "Dago Leukefeld wird „Botschafter des Sports“ der ifzw impulsstiftung ⋆ Leukefeld "
+            "Handball",
+            "Leukefeld Handball",
+            "leukefeld-handball.de",
+            "Dago Leukefeld wird „Botschafter des Sports“ der ifzw impulsstiftung",
+        ),
         # titles whose bars and dashes are the headline's own stay whole
         (
             "Letters: Coddling criminals | Undermining road | Tax dollars | Recount cost",
@@ -630,3 +649,33 @@ def test_dev_page_site_furniture_is_removed_with_its_reason(
 def test_mixed_scripts_and_arrows_in_content_lines_are_kept(line: str) -> None:
     article = run_text("content.txt", f"The council met on Monday.\n{line}")
     assert article.removed == []
+
+
+@pytest.mark.parametrize(
+    ("file", "url", "title", "copy"),
+    [
+        # the title as one segment of the body's first line, between a tag and the site
+        (
+            "german.stackexchange.com.ausgeraubt.html",
+            "https://german.stackexchange.com/questions/10376/",
+            'When to use "wurde" versus "war" (eg "Ich wurde ausgeraubt" vs "Ich war '
+            'ausgeraubt")',
+            'verb choice - When to use "wurde" versus "war" (eg "Ich wurde ausgeraubt" vs '
+            '"Ich war ausgeraubt") - German Language Stack Exchange',
+        ),
+        # the body's headline, which the page's title lengthens with the site's name
+        (
+            "„Sieci”_ IPN, czyli element infrastruktury krytycznej Tygodnik Sieci.html",
+            "https://www.wsieciprawdy.pl/sieci-ipn-pnews-4715.html",
+            "„Sieci”: IPN, czyli element infrastruktury krytycznej",
+            "„Sieci”: IPN, czyli element infrastruktury krytycznej",
+        ),
+    ],
+)
+def test_dev_page_title_lines_leave_the_body(
+    dev_dir: Path, file: str, url: str, title: str, copy: str
+) -> None:
+    article = PIPELINE.run(RawDocument(source=file, html=dev_page(dev_dir, file), url=url))
+    assert article.title == title
+    assert [r.text for r in article.removed if r.reason == "title"] == [copy]
+    assert not article.text.startswith(copy)

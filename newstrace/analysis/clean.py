@@ -55,6 +55,12 @@ BIO_TAIL_LINES = 2
 
 # The title may be repeated below a date or byline line: the first lines looked at.
 TITLE_LINES = 3
+# A first line that is the start of the title is the headline when it is at least this share
+# of the title (the rest, a site's name glued on without a separator).
+TITLE_PREFIX_SHARE = 0.6
+# A title found as one segment of a longer line must have this many words: a one-word title
+# ("Baumgutachten") is also an item of the site's menu ("Einleitung - Baumgutachten - …").
+MIN_TITLE_SEGMENT_WORDS = 3
 # A metadata line ("05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde") is
 # fields split by dashes, bars or dots; a field is a date, a "Label: value" or a byline.
 METADATA_SPLIT = re.compile(r"\s+[-–—|·•/]\s+|\s*\|\s*")
@@ -478,6 +484,9 @@ def _mark_title(
                 break
             if _is_title_copy(lines[index], title):
                 reasons[index] = "title"
+            elif not others and _headline_of_title(lines[index], title):
+                article.title = title = lines[index].strip()
+                reasons[index] = "title"
             else:
                 others += 1
         if first not in reasons:
@@ -492,14 +501,30 @@ def _mark_title(
 
 
 def _is_title_copy(line: str, title: str) -> bool:
-    """The title itself, or the title followed by separated segments (a section, the site,
-    a date: "Headline | Environnement | DW | 23.05.2011") on a headline-like line."""
-    if line_key(line) == line_key(title):
+    """The title itself, or the title as one segment of a headline-like line, the others a
+    section, the site or a date ("Headline | Environnement | DW | 23.05.2011", "verb choice
+    - Headline - German Language Stack Exchange")."""
+    key = line_key(title)
+    if line_key(line) == key:
         return True
     text = line.strip()
-    if not text.startswith(title) or not is_headline(text):
+    if len(key.split()) < MIN_TITLE_SEGMENT_WORDS or len(text) > MAX_FURNITURE_CHARS:
         return False
-    return TITLE_SEPARATOR.match(text, len(title)) is not None
+    if text.endswith(SENTENCE_END):
+        return False
+    return any(line_key(segment) == key for segment in TITLE_SEPARATOR.split(text))
+
+
+def _headline_of_title(line: str, title: str) -> bool:
+    """A headline line the page's title only lengthens with the site's name, without a
+    separator ("„Sieci”: IPN, czyli element infrastruktury krytycznej" under the title
+    "… krytycznej Tygodnik Sieci"): at least TITLE_PREFIX_SHARE of the title."""
+    key, title_key = line_key(line), line_key(title)
+    return (
+        is_headline(line)
+        and len(key) >= TITLE_PREFIX_SHARE * len(title_key)
+        and title_key.startswith(key + " ")
+    )
 
 
 def _cut_glued_title(article: Article, lines: list[str], first: int) -> None:

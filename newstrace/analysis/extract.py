@@ -32,8 +32,9 @@ def valid_unicode(value: str) -> str:
     return value if value.isascii() else SURROGATE.sub("\ufffd", value)
 
 
-# A title's site suffix: " | Le Monde", " - BBC News", " – Site", " — Site".
-TITLE_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
+# A title's segments: " | Le Monde", " - BBC News", " – Site", " — Site", " / Section",
+# " » Blog", " ⋆ Site", " · Site", " :: Site" (spaced: "AC/DC" and "»quoted«" stay whole).
+TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—/»⋆·•-]|::)\s+|\s*\|\s*")
 # Not a site name: a copyright line, no letters, a token ending in "_" ("Wday_"), a path.
 JUNK_OUTLET = re.compile(r"©|\(c\)|copyright|all rights|^[\W\d_]*$|_$|[/\\]", re.IGNORECASE)
 H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
