@@ -71,7 +71,7 @@ def test_seed_000_byline_and_author_bio_are_split_out(seeds_dir: Path) -> None:
 
 
 def test_seed_000_site_self_description_is_cut_from_its_paragraph(seeds_dir: Path) -> None:
-    """"Le site Web Newsweek diffuse les nouvelles." ends the first paragraph: the site
+    """The first paragraph ends with "Le site Web Newsweek diffuse les nouvelles.": the site
     describing itself, not the story; the sentence before it stays whole."""
     name = "000_922ab060dcfde385.txt"
     article = run_text(name, (seeds_dir / name).read_text(encoding="utf-8"))
@@ -590,8 +590,7 @@ def test_teaser_words_in_prose_are_kept(paragraph: str) -> None:
             "Das Nachrichtenportal Weser Kurier veröffentlicht die aktuellen Nachrichten.",
         ),
         (
-            "El ministro dimitió el lunes. El portal Noticias Hoy publica las últimas "
-            "noticias.",
+            "El ministro dimitió el lunes. El portal Noticias Hoy publica las últimas noticias.",
             "El portal Noticias Hoy publica las últimas noticias.",
         ),
         (
@@ -658,8 +657,7 @@ def test_mixed_scripts_and_arrows_in_content_lines_are_kept(line: str) -> None:
         (
             "german.stackexchange.com.ausgeraubt.html",
             "https://german.stackexchange.com/questions/10376/",
-            'When to use "wurde" versus "war" (eg "Ich wurde ausgeraubt" vs "Ich war '
-            'ausgeraubt")',
+            'When to use "wurde" versus "war" (eg "Ich wurde ausgeraubt" vs "Ich war ausgeraubt")',
             'verb choice - When to use "wurde" versus "war" (eg "Ich wurde ausgeraubt" vs '
             '"Ich war ausgeraubt") - German Language Stack Exchange',
         ),

@@ -227,10 +227,10 @@ def test_a_lone_generic_noun_is_no_entity(use_spacy: bool) -> None:
     texts = [e.text for e in article.entities]
     assert "Institut" not in texts
     assert "IRD" in texts
-    for sentence, language in [
+    for sentence, code in [
         ("Le Ministère a publié mardi un communiqué sur les prix.", "fr"),
         ("The Institute said on Monday that the study would be repeated.", "en"),
         ("Das Institut teilte am Montag mit, die Studie werde wiederholt.", "de"),
     ]:
-        found = find_entities(sentence, language, [])
+        found = find_entities(sentence, code, [])
         assert all(len(e.text.split()) > 1 or e.kind != "organization" for e in found), found

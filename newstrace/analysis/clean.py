@@ -1,10 +1,12 @@
 """The clean stage: page furniture, related headlines, repeated lines, byline and bio out.
 
 Every line taken out of the body goes to `article.removed` with its reason (furniture,
-related_headline, duplicate, byline, metadata, copyright, credit, url, author_bio, title);
-kept lines are never altered, but for two glued pieces cut out of them, also recorded: a
-headline glued to the first paragraph (`title`) and a hover card inside a sentence
-("Ilhan OmarIlhan OmarHillicon Valley: … MORE", `hover_card`).
+related_headline, duplicate, byline, metadata, copyright, credit, url, author_bio, title,
+breadcrumb, obfuscated); kept lines are never altered, but for pieces cut out of them, also
+recorded: a headline glued to the first paragraph (`title`), a hover card inside a sentence
+("Ilhan OmarIlhan OmarHillicon Valley: … MORE", `hover_card`), a teaser between sentences
+("… he said. READ MORE: Boris faces revolt. The vote…", `teaser`) and a sentence in which
+the site describes itself ("Le site Web Newsweek diffuse les nouvelles.", `site_description`).
 The words come from the `[furniture]`, `[related]`, `[byline]`, `[copyright]` and `[bio]`
 sections of every `lang/<iso>.toml` at once: furniture is often in another language than
 the article, and the language stage runs after this one.
@@ -119,7 +121,7 @@ SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
 SENTENCE_END_CHARS = (".", "!", "?", "…", "»", "”", '"', "’", ")", "]")
-QUOTE_CHARS = "«»“”„\"‹›"
+QUOTE_CHARS = '«»“”„"‹›'
 _FRAGMENT_SPLIT = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -561,9 +563,9 @@ def _cut_inline(article: Article, lines: list[str], current: CleanRules) -> None
         if not line.strip():
             continue
         for start, end in reversed(_teaser_spans(line, current)):
-            if start == len(line) - len(line.lstrip()) and end == len(line):
-                if is_furniture(line, current):
-                    continue  # a furniture line of its own: the line rules take it
+            whole = start == len(line) - len(line.lstrip()) and end == len(line)
+            if whole and is_furniture(line, current):
+                continue  # a furniture line of its own: the line rules take it
             article.removed.append(Removed(text=line[start:end].strip(), reason="teaser"))
             line = (line[:start].rstrip() + " " + line[end:].lstrip()).strip()
         lines[index] = _cut_site_descriptions(article, line, current)

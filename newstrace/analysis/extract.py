@@ -101,7 +101,8 @@ def _names_site(segment: str, outlet: str | None, host: str | None) -> bool:
     if len(segment.split()) > MAX_SITE_SEGMENT_WORDS:
         return False
     return any(
-        len(site) >= MIN_SITE_KEY_CHARS and len(key) >= MIN_SITE_KEY_CHARS
+        len(site) >= MIN_SITE_KEY_CHARS
+        and len(key) >= MIN_SITE_KEY_CHARS
         and (key in site or (site in key and len(key) <= 2 * len(site)))
         for site in keys
     )
@@ -122,8 +123,9 @@ def strip_site_suffix(title: str, outlet: str | None, host: str | None) -> str:
     """The title without the segments around its headline that name the site, a date or a
     section: "Headline | Environnement | DW | 23.05.2011" → "Headline".
 
-    The headline is the longest segment that names neither the site nor a date; it stays. After it, the whole run of
-    segments goes when one of them names the site or is a date (the others are sections);
+    The headline is the longest segment that names neither the site nor a date; it stays.
+    After it, the whole run of segments goes when one of them names the site or is a date
+    (the others are sections);
     a run without one stays ("Letters: Crime | Roads | Taxes"). Before it, only segments
     that name the site or are dates go.
     """
