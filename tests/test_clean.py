@@ -677,3 +677,17 @@ def test_dev_page_title_lines_leave_the_body(
     assert article.title == title
     assert [r.text for r in article.removed if r.reason == "title"] == [copy]
     assert not article.text.startswith(copy)
+
+
+def test_dw_headline_neither_leads_the_summary_nor_becomes_a_claim(dev_dir: Path) -> None:
+    from newstrace.pipeline import default_pipeline
+
+    file = "dw.com-elephants.html"
+    url = "https://www.dw.com/fr/la-perte-des-terres-fertiles/a-6533123"
+    article = default_pipeline().run(
+        RawDocument(source=file, html=dev_page(dev_dir, file), url=url)
+    )
+    assert article.summary is not None
+    assert article.summary.text.startswith("24 milliards de tonnes")
+    assert all(DW_HEADLINE not in claim.text for claim in article.claims)
+    assert "Institut" not in [e.text for e in article.entities]
