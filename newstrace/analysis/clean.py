@@ -121,7 +121,8 @@ SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
 SENTENCE_END_CHARS = (".", "!", "?", "…", "»", "”", '"', "’", ")", "]")
-QUOTE_CHARS = '«»“”„"‹›'
+# A figure or a quotation mark: a sentence with one tells something, not what the site is.
+NOT_DESCRIPTION = re.compile(r'[\d«»“”„"‹›]')
 _FRAGMENT_SPLIT = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -244,6 +245,9 @@ def _teaser_pattern(entries: list[str]) -> re.Pattern[str] | None:
     if not parts:
         return None
     return re.compile(
+        # at a line's start or after a sentence's end (checked first: it rules out most
+        # positions before the markers are tried)
+        r"(?:^\s*|(?<=[.!?…»”\"’)\]])\s+)"
         r"(?P<open>[\[(]\s*)?(?P<marker>(?<!\w)(?:" + "|".join(parts) + r")(?!\w))"
         r"(?P<separator>" + TEASER_SEPARATOR + r")?",
         re.IGNORECASE,
@@ -577,7 +581,7 @@ def _teaser_spans(line: str, current: CleanRules) -> list[tuple[int, int]]:
         return []
     spans: list[tuple[int, int]] = []
     for found in current.teaser.finditer(line):
-        start = found.start()
+        start = found.start("open") if found.group("open") else found.start("marker")
         if spans and start < spans[-1][1]:
             continue
         before = line[:start].rstrip()
@@ -638,7 +642,7 @@ def is_site_description(sentence: str, current: CleanRules) -> bool:
     diffuse les nouvelles.", "Newsweek is your source for the latest news."): made of site
     words, news words, publishing verbs, little words and names, with one of each of the
     first three (or a known outlet for the site word), no figure and no quotation."""
-    if any(c.isdigit() or c in QUOTE_CHARS for c in sentence):
+    if len(sentence.split()) > MAX_SITE_DESCRIPTION_WORDS or NOT_DESCRIPTION.search(sentence):
         return False
     tokens = re.findall(r"[^\W\d_]+", sentence)
     if not 1 < len(tokens) <= MAX_SITE_DESCRIPTION_WORDS:
