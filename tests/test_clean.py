@@ -691,3 +691,21 @@ def test_dw_headline_neither_leads_the_summary_nor_becomes_a_claim(dev_dir: Path
     assert article.summary.text.startswith("24 milliards de tonnes")
     assert all(DW_HEADLINE not in claim.text for claim in article.claims)
     assert "Institut" not in [e.text for e in article.entities]
+
+
+def test_a_teaser_marker_ending_a_paragraph_takes_the_headline_below() -> None:
+    """The related headline on its own line under a marker glued to the paragraph above."""
+    text = (
+        "Il governo ha approvato il decreto in serata, ha detto il ministro. Leggi anche:\n"
+        "Covid, le nuove regole per le scuole\n"
+        "Il testo passa ora alla Camera, dove il voto è atteso per la prossima settimana."
+    )
+    article = run_text("leggi.txt", text)
+    assert reasons_of(article) == {
+        "Leggi anche:": "teaser",
+        "Covid, le nuove regole per le scuole": "related_headline",
+    }
+    assert content_lines(article.text) == [
+        "Il governo ha approvato il decreto in serata, ha detto il ministro.",
+        "Il testo passa ora alla Camera, dove il voto è atteso per la prossima settimana.",
+    ]

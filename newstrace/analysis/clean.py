@@ -452,8 +452,12 @@ def clean(article: Article, context: Context) -> Article:
     lines = article.text.split("\n")
     reasons: dict[int, str] = {}
     _cut_hover_cards(article, lines)
-    _cut_inline(article, lines, current)
+    dangling = _cut_inline(article, lines, current)
     content = [i for i, line in enumerate(lines) if line.strip()]
+    for index in dangling:
+        following = [i for i in content if i > index][:1]
+        if following and is_headline(lines[following[0]]):
+            reasons[following[0]] = "related_headline"
 
     _mark_title(article, lines, content, reasons)
     byline_at = _mark_lines(article, lines, content, reasons, current)
@@ -561,11 +565,18 @@ def _cut_hover_cards(article: Article, lines: list[str]) -> None:
         lines[index] = line
 
 
-def _cut_inline(article: Article, lines: list[str], current: CleanRules) -> None:
-    """Teasers and site self-descriptions cut out of the paragraphs they sit in."""
+def _cut_inline(article: Article, lines: list[str], current: CleanRules) -> list[int]:
+    """Teasers and site self-descriptions cut out of the paragraphs they sit in; returns the
+    lines that ended with a teaser marker alone ("… ha detto. Leggi anche:"), whose next
+    line is the teaser's headline."""
+    dangling: list[int] = []
     for index, line in enumerate(lines):
         if not line.strip():
             continue
+        if (marker := _dangling_marker(line, current)) is not None:
+            article.removed.append(Removed(text=line[marker:].strip(), reason="teaser"))
+            line = line[:marker].rstrip()
+            dangling.append(index)
         for start, end in reversed(_teaser_spans(line, current)):
             whole = start == len(line) - len(line.lstrip()) and end == len(line)
             if whole and is_furniture(line, current):
@@ -573,6 +584,23 @@ def _cut_inline(article: Article, lines: list[str], current: CleanRules) -> None
             article.removed.append(Removed(text=line[start:end].strip(), reason="teaser"))
             line = (line[:start].rstrip() + " " + line[end:].lstrip()).strip()
         lines[index] = _cut_site_descriptions(article, line, current)
+    return dangling
+
+
+def _dangling_marker(line: str, current: CleanRules) -> int | None:
+    """Where a teaser marker with its separator ends a line after a sentence, if one does."""
+    if current.teaser is None:
+        return None
+    for found in current.teaser.finditer(line):
+        start = found.start("open") if found.group("open") else found.start("marker")
+        if (
+            found.group("separator")
+            and not found.group("open")
+            and not line[found.end() :].strip()
+            and line[:start].strip()
+        ):
+            return start
+    return None
 
 
 def _teaser_spans(line: str, current: CleanRules) -> list[tuple[int, int]]:
