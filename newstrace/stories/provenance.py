@@ -2,9 +2,9 @@
 
 An article's chain starts with the outlets it cites: first those a speaker told ("told
 TASS": the medium of a claim, where the words were first said), then those that relayed
-them ("Newsweek diffuse": cited media that carry no claim), each in the order the text
-names them. An article that derives from an earlier one continues that one's chain
-instead (`TASS → A → B` when B rewrites A).
+them ("Newsweek n’a pas été en mesure de confirmer": cited media that no claim names as its
+medium), each in the order the text names them. An article that derives from an earlier
+one continues that one's chain instead (`TASS → A → B` when B rewrites A).
 """
 
 from __future__ import annotations
