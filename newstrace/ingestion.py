@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     import multiprocessing.pool
 
     from newstrace.pipeline import Context, Pipeline
-    from newstrace.stories.encoders import Vectors
+    from newstrace.stories.features import LeadVector
 
 # Documents read, looked up and stored together: one lookup query and one analysis batch.
 CHUNK_DOCUMENTS = 32
@@ -102,7 +102,7 @@ MAX_LISTED_SKIPPED = 100
 Progress = Callable[[str, str], None]
 """Called after each document with (outcome, source): ingested, duplicate or failed."""
 
-Outcome = tuple[Article | Failure, float, "Vectors | None"]
+Outcome = tuple[Article | Failure, float, "LeadVector | None"]
 """An analysis' result, its seconds, and its article's story vector (`workers.with_vector`)."""
 
 
@@ -202,7 +202,7 @@ class _Item:
     first: _Item | None = None  # an earlier item of the chunk with the same raw content
     outcome: Article | Failure | None = None
     seconds: float = 0.0
-    vector: Vectors | None = None
+    vector: LeadVector | None = None
     status: str = ""
     listed: IngestedArticle | None = None
 

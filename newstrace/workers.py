@@ -20,7 +20,7 @@ from newstrace.pipeline import Context, try_analyze
 from newstrace.settings import Settings
 
 if TYPE_CHECKING:
-    from newstrace.stories.encoders import Vectors
+    from newstrace.stories.features import LeadVector
 
 _CONTEXT: Context | None = None
 # The settings a pool gave this worker when it started (None: read the environment).
@@ -47,7 +47,7 @@ def _start_worker(settings: Settings | None) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def analyze_timed(raw: RawDocument) -> tuple[Article | Failure, float, Vectors | None]:
+def analyze_timed(raw: RawDocument) -> tuple[Article | Failure, float, LeadVector | None]:
     """Pool task: `try_analyze` one document with this worker's context; its seconds, and
     the story vector of its lead (`with_vector`)."""
     context = worker_context()
@@ -56,8 +56,9 @@ def analyze_timed(raw: RawDocument) -> tuple[Article | Failure, float, Vectors |
     return outcome, time.perf_counter() - started, with_vector(outcome)
 
 
-def with_vector(outcome: Article | Failure) -> Vectors | None:
-    """The story vector of an analysed article's lead, so the writer only assigns; None for a
+def with_vector(outcome: Article | Failure) -> LeadVector | None:
+    """The story vector of an analysed article's lead with its encoder's identity, so the
+    writer only assigns (and refuses it if its own encoder differs); None for a
     failure, or when the encoder fails (the writer then encodes, and reports what fails)."""
     if not isinstance(outcome, Article):
         return None

@@ -36,6 +36,16 @@ WORD = re.compile(r"\w+")
 NUMBER = re.compile(r"\d+(?:[.,\u00a0 ]\d{3})*(?:[.,]\d+)?")
 # Numbers below this say little on their own (dates of the month, small counts).
 MIN_NUMBER = 10.0
+# The encoder of a stored vector without identity, by its dimension, where only one fits.
+LEGACY_ENCODERS = {384: "e5"}
+
+
+@dataclass(frozen=True)
+class LeadVector:
+    """An article's `lead_vector` and the identity of the encoder that made it."""
+
+    encoder: str
+    vector: Vectors
 
 
 @dataclass
@@ -52,6 +62,9 @@ class StoryFeatures:
     words: dict[str, int] = field(default_factory=dict)
     sketch: frozenset[int] = frozenset()
     vector: Vectors = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # The identity of the encoder of `vector` (`Encoder.identity`); None when unknown: built
+    # by hand, or stored before identities were (see `legacy_encoder`).
+    encoder: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -66,6 +79,7 @@ class StoryFeatures:
                 "words": self.words,
                 "sketch": sorted(self.sketch),
                 "vector": base64.b64encode(self.vector.astype(np.float16).tobytes()).decode(),
+                "encoder": self.encoder,
             },
             ensure_ascii=False,
         )
@@ -85,7 +99,14 @@ class StoryFeatures:
             words={str(k): int(v) for k, v in (data.get("words") or {}).items()},
             sketch=frozenset(int(h) for h in data.get("sketch") or []),
             vector=np.frombuffer(raw, dtype=np.float16).astype(np.float32),
+            encoder=data.get("encoder"),
         )
+
+    def legacy_encoder(self) -> str | None:
+        """The encoder name a vector stored without identity must come from, when only one
+        could have made it: story vectors of 384 dimensions were e5's (of a version not
+        recorded); 512 were USE's or hashed, which cannot be told apart."""
+        return LEGACY_ENCODERS.get(len(self.vector))
 
 
 def parse_time(value: str | None) -> float | None:
@@ -149,17 +170,21 @@ def lead(article: Article) -> str:
     return f"{title}\n{body}" if title and not body.startswith(title) else body
 
 
-def lead_vector(article: Article) -> Vectors:
-    """The story encoder's vector of an article's title and lead (one row): computed where
-    the article is analysed (a pool worker), so the one writer only assigns."""
+def lead_vector(article: Article) -> LeadVector:
+    """The story encoder's vector of an article's title and lead (one row), with the
+    encoder's identity: computed where the article is analysed (a pool worker), so the one
+    writer only assigns."""
     from newstrace.stories.encoders import story_encoder
 
-    row: Vectors = story_encoder().encode([lead(article)])[0]
-    return row
+    model = story_encoder()
+    return LeadVector(model.identity, model.encode([lead(article)])[0])
 
 
-def features_of(article: Article, vector: Vectors, when: float | None = None) -> StoryFeatures:
-    """The story features of an analysed article, with its lead already encoded."""
+def features_of(
+    article: Article, vector: Vectors, when: float | None = None, encoder: str | None = None
+) -> StoryFeatures:
+    """The story features of an analysed article, with its lead already encoded (by the
+    encoder whose identity is `encoder`)."""
     keys: Counter[str] = Counter(e.key for e in article.entities if e.key and e.kind != "medium")
     text = article.text[:BODY_CHARS]
     title = (article.title or "").strip() or (article.sentence_texts() or [text])[0][:200]
@@ -174,6 +199,7 @@ def features_of(article: Article, vector: Vectors, when: float | None = None) ->
         words=dict(Counter(words(f"{article.title or ''}\n{text}"))),
         sketch=sketch(article.text),
         vector=vector,
+        encoder=encoder,
     )
 
 
@@ -185,5 +211,5 @@ def featurize(
     found: list[StoryFeatures] = []
     for position, article in enumerate(articles):
         when = times[position] if times is not None else None
-        found.append(features_of(article, vectors[position], when))
+        found.append(features_of(article, vectors[position], when, encoder.identity))
     return found

@@ -596,7 +596,9 @@ class StoryIndex:
         if self._dim == 0:
             self._dim = vector.size
         if vector.size != self._dim:
-            return  # another encoder's vector: found by its keys only
+            # Another encoder's vector (features built by hand: the service refuses a store
+            # of two encoders, `service.check_encoder`): found by its keys only.
+            return
         wanted = self._story_buckets(story)
         for bucket in story.buckets - wanted:
             rows = self._buckets.get(bucket)

@@ -9,21 +9,35 @@ article text needed for that), then kept up to date by every assignment. Where s
 processes write one store, `assign_in_turn` assigns under the store's write transaction
 after reading what the others saved since this index last looked, so each decision sees
 every earlier one, as in one process.
+
+Every stored vector carries its encoder's identity (`Encoder.identity`). Vectors of two
+encoders, or of two versions of one, are not comparable, so a store is kept to one: when
+the index loads members (`_warm`, `refresh`) made by an encoder other than this process's
+story encoder, assignment stops with a `UsageError` naming both, and `restory` re-encodes
+every article with this process's encoder. Members stored before identities were recorded
+are judged by their dimension (`StoryFeatures.legacy_encoder`).
 """
 
 from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from newstrace.errors import NotFoundError
+from newstrace.errors import NotFoundError, UsageError
 from newstrace.model import Article
 from newstrace.store.base import BaseStore, StoryMember, StoryRecord
 from newstrace.stories import derive, provenance
 from newstrace.stories.encoders import Encoder, Vectors, story_encoder
-from newstrace.stories.features import StoryFeatures, features_of, lead, parse_time
+from newstrace.stories.features import (
+    LeadVector,
+    StoryFeatures,
+    features_of,
+    lead,
+    parse_time,
+)
 from newstrace.stories.index import StoryIndex
 from newstrace.stories.merges import record_merges
 from newstrace.stories.similarity import StoryConfig
@@ -69,6 +83,42 @@ def drop_assigner(store: BaseStore) -> None:
     _ASSIGNERS.pop(store, None)
 
 
+def mixed_encoders(stored: str, here: str) -> UsageError:
+    """The error of a store whose vectors `stored` made, met by a process encoding with `here`."""
+    return UsageError(
+        f"stories in this store were encoded with {stored}; this process has {here}: "
+        f"install the first, or run `newstrace restory` to re-encode every article with "
+        "the second"
+    )
+
+
+def check_encoder(item: StoryFeatures, encoder: Encoder) -> None:
+    """Refuse features whose vector another encoder made than `encoder` (any difference of
+    identity: a new version of a model may move every vector). A vector stored without
+    identity passes when its dimension says it is the same model (384: e5, version not
+    recorded); other such vectors (512: USE or hashed) are refused. No vector: nothing to mix."""
+    if item.encoder == encoder.identity or not len(item.vector):
+        return
+    if item.encoder is not None:
+        raise mixed_encoders(item.encoder, encoder.identity)
+    if item.legacy_encoder() != encoder.name:
+        raise UsageError(
+            f"stories in this store were encoded by an earlier newstrace that did not record "
+            f"its encoder ({len(item.vector)}-d vectors); this process has {encoder.identity}: "
+            "run `newstrace restory` to re-encode every article with it"
+        )
+
+
+def _checked(
+    members: Iterable[StoryMember], encoder: Encoder
+) -> Iterator[tuple[str, StoryFeatures]]:
+    """Stored members as (story, features), each refused if another encoder made its vector."""
+    for member in members:
+        item = StoryFeatures.from_json(member.features)
+        check_encoder(item, encoder)
+        yield member.story, item
+
+
 def refresh(store: BaseStore, assigner: Assigner) -> None:
     """Add to the index the members other writers saved since it last matched the store, in
     the order they joined; start it over when that is unknown or every story was forgotten
@@ -80,15 +130,16 @@ def refresh(store: BaseStore, assigner: Assigner) -> None:
         assigner.index = StoryIndex(assigner.config)
         assigner.warmed = False  # the next assignment loads the window from the store
         return
-    for _, member in store.story_members_after(assigner.synced[1]):
-        assigner.index.add(member.story, StoryFeatures.from_json(member.features))
+    added = (member for _, member in store.story_members_after(assigner.synced[1]))
+    for story_id, item in _checked(added, assigner.encoder):
+        assigner.index.add(story_id, item)
 
 
 def assign_in_turn(
     store: BaseStore,
     article: Article,
     config: StoryConfig | None = None,
-    vector: Vectors | None = None,
+    vector: LeadVector | None = None,
 ) -> str:
     """`assign_story` as one of several writers of the store: in its write transaction (the
     caller's, when one is open), with the index refreshed first; its story id. `vector`: the
@@ -115,11 +166,14 @@ WARM_WINDOWS = 12
 
 
 def _warm(store: BaseStore, assigner: Assigner, around: float) -> None:
-    """Load the stored members of the last WARM_WINDOWS windows into the index, oldest first."""
+    """Load the stored members of the last WARM_WINDOWS windows into the index, oldest first;
+    refused (and the index left empty) if another encoder made their vectors."""
     since = around - WARM_WINDOWS * assigner.config.window_seconds
-    assigner.index.load(
-        (m.story, StoryFeatures.from_json(m.features)) for m in store.story_members_since(since)
-    )
+    try:
+        assigner.index.load(_checked(store.story_members_since(since), assigner.encoder))
+    except UsageError:
+        assigner.index = StoryIndex(assigner.config)
+        raise
     assigner.warmed = True
 
 
@@ -150,15 +204,25 @@ def assign_story(
     store: BaseStore,
     article: Article,
     config: StoryConfig | None = None,
-    vector: Vectors | None = None,
+    vector: LeadVector | None = None,
 ) -> str:
     """Assign a stored article to the best story of its time window, or start one; its id.
-    `vector` is its `lead_vector` (encoded here when not given)."""
+    `vector` is its `lead_vector` (encoded here when not given), refused if another encoder
+    than this process's story encoder made it."""
     assigner = assigner_for(store, config)
-    if vector is None or len(vector) != assigner.encoder.dim:
-        vector = assigner.encoder.encode([lead(article)])[0]
+    model = assigner.encoder
+    if vector is None:
+        row: Vectors = model.encode([lead(article)])[0]
+    elif vector.encoder != model.identity:
+        raise UsageError(
+            f"the story vector of {article.source} was encoded with {vector.encoder}; this "
+            f"process has {model.identity}: encode articles and assign them with one encoder"
+        )
+    else:
+        row = vector.vector
     when = parse_time(article.published) or time.time()
-    return assign_features(store, article, features_of(article, vector, when), assigner)
+    item = features_of(article, row, when, model.identity)
+    return assign_features(store, article, item, assigner)
 
 
 def _record(store: BaseStore, story_id: str, article: Article, item: StoryFeatures) -> None:
@@ -184,7 +248,8 @@ def _record(store: BaseStore, story_id: str, article: Article, item: StoryFeatur
 
 
 def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, int]:
-    """Forget every story and assign all stored articles again, oldest first."""
+    """Forget every story and assign all stored articles again, oldest first, each encoded
+    again by this process's story encoder (whichever encoder made the stored vectors)."""
     seen = {m.article_id: m.seen for m in store.story_members_since(float("-inf"))}
     store.clear_stories()
     _ASSIGNERS.pop(store, None)
@@ -201,7 +266,8 @@ def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
         present = [(when, a) for when, a in batch if a is not None]
         vectors = assigner.encoder.encode([lead(a) for _, a in present])
         for (when, article), vector in zip(present, vectors, strict=True):
-            assign_features(store, article, features_of(article, vector, when), assigner)
+            item = features_of(article, vector, when, assigner.encoder.identity)
+            assign_features(store, article, item, assigner)
     return {"articles": len(order), "stories": len(store.stories())}
 
 
