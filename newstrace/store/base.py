@@ -225,9 +225,10 @@ class BaseStore(ABC):
         """Record (or replace) which story an article is in, with its story features."""
 
     @abstractmethod
-    def story_marks(self) -> tuple[int, int]:
+    def story_marks(self) -> tuple[int, int, int]:
         """Where the stories stand: (times every story was forgotten, order of the last
-        member saved). Both only grow while the stories are kept."""
+        member saved, order of the last redirect added). All only grow while the stories
+        are kept."""
 
     @abstractmethod
     def story_members_after(self, order: int) -> Iterator[tuple[int, StoryMember]]:
@@ -248,7 +249,17 @@ class BaseStore(ABC):
 
     @abstractmethod
     def get_story(self, id: str) -> StoryRecord | None:
-        """The story with this exact id."""
+        """The story with this id, or the one a merged story's id redirects to (the record
+        then has the survivor's id)."""
+
+    @abstractmethod
+    def merge_story(self, absorbed: str, survivor: str) -> None:
+        """Record that story `absorbed` became `survivor`: its members move, its record and
+        provenance go, and its id (with every id redirecting to it) redirects to `survivor`."""
+
+    @abstractmethod
+    def story_redirects_after(self, order: int) -> Iterator[tuple[int, str, str]]:
+        """(order, from id, to id) of the redirects added after `order`, oldest first."""
 
     @abstractmethod
     def save_derivation(self, derivation: Derivation) -> None:
@@ -268,7 +279,8 @@ class BaseStore(ABC):
 
     @abstractmethod
     def clear_stories(self) -> None:
-        """Forget every story, membership, derivation and provenance edge (for a restory)."""
+        """Forget every story, membership, redirect, derivation and provenance edge (for a
+        restory)."""
 
 
 @dataclass(frozen=True)
