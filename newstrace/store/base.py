@@ -226,7 +226,7 @@ class BaseStore(ABC):
 
     @abstractmethod
     def story_marks(self) -> tuple[int, int, int]:
-        """Where the stories stand: (times every story was forgotten, order of the last
+        """Where the stories stand: (times every story was forgotten or rewritten, order of the last
         member saved, order of the last redirect added). All only grow while the stories
         are kept."""
 
@@ -241,7 +241,7 @@ class BaseStore(ABC):
 
     @abstractmethod
     def save_story(self, record: StoryRecord) -> None:
-        """Create or replace a story's record."""
+        """Create or replace a story's record; an id that redirected names this story now."""
 
     @abstractmethod
     def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
@@ -276,6 +276,11 @@ class BaseStore(ABC):
     @abstractmethod
     def provenance(self, story: str) -> list[ProvenanceEdge]:
         """A story's provenance edges, in the order they were saved."""
+
+    @abstractmethod
+    def stories_changed(self) -> None:
+        """Note that stories changed other than by members joining (a restory, a correction):
+        every process holding a story index reloads it from the store."""
 
     @abstractmethod
     def clear_stories(self) -> None:

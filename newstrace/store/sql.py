@@ -579,20 +579,23 @@ class SQLStore(BaseStore):
             yield StoryMember(*row)
 
     def save_story(self, record: StoryRecord) -> None:
-        """Create or replace a story's record."""
+        """Create or replace a story's record; an id that redirected names this story now."""
         columns = ["title", "languages", "articles", "first_seen", "last_seen", "updated_at"]
-        self._run(
-            _upsert("stories", ["id"], columns),
-            (
-                self._storable(record.id),
-                self._storable(record.title),
-                json.dumps(record.languages),
-                record.articles,
-                record.first_seen,
-                record.last_seen,
-                now(),
-            ),
-        )
+        id = self._storable(record.id)
+        with self._transaction():
+            self._run("DELETE FROM story_redirects WHERE from_id = ?", (id,))
+            self._run(
+                _upsert("stories", ["id"], columns),
+                (
+                    id,
+                    self._storable(record.title),
+                    json.dumps(record.languages),
+                    record.articles,
+                    record.first_seen,
+                    record.last_seen,
+                    now(),
+                ),
+            )
 
     def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
         """Stories, most recently seen first (then most recently updated)."""
@@ -707,14 +710,19 @@ class SQLStore(BaseStore):
                 "provenance",
             ):
                 self._run(f"DELETE FROM {table}")
-            self._run(
-                "INSERT INTO store_counters (name, value) VALUES ('stories_cleared', 1) "
-                "ON CONFLICT (name) DO UPDATE SET value = store_counters.value + 1"
-            )
+            self.stories_changed()
+
+    def stories_changed(self) -> None:
+        """Note that stories changed other than by members joining (a restory, a correction):
+        every process holding a story index reloads it from the store."""
+        self._run(
+            "INSERT INTO store_counters (name, value) VALUES ('stories_cleared', 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = store_counters.value + 1"
+        )
 
     def story_marks(self) -> tuple[int, int, int]:
-        """(times every story was forgotten, join order of the last member saved, order of
-        the last redirect added)."""
+        """(times every story was forgotten or rewritten, join order of the last member saved,
+        order of the last redirect added)."""
         row = self._one(
             "SELECT (SELECT value FROM store_counters WHERE name = 'stories_cleared'), "
             f"(SELECT max({self.ROW_ORDER}) FROM story_members), "

@@ -552,7 +552,7 @@ class StoryIndex:
             self.documents -= 1
             self.df.subtract(set(item.keys) | set(item.words))
             fresh = current if current not in self.stories else item.article_id
-            if fresh in self.stories:
+            if fresh in self.stories or fresh in self.redirects:
                 fresh = f"{item.article_id}.{len(self.stories)}"
             found, _ = self.assign(item, new_id=fresh)
             if found != current:
