@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     _json(sub)
 
     sub = command("restory", "re-cluster every stored article into stories", cmd_restory)
+    sub.add_argument(
+        "--recent",
+        action="store_true",
+        help="only correct the stories of the last 30 days of publication (merge, split)",
+    )
     _json(sub)
 
     sub = command("failures", "documents that could not be ingested, with why", cmd_failures)
@@ -581,11 +586,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_restory(args: argparse.Namespace) -> int:
-    """Forget the stories and assign every stored article again (after settings change)."""
+    """Forget the stories and assign every stored article again (after settings change);
+    with --recent, correct the last window's stories instead."""
     with _open_store(args) as store:
-        report = facade.restory(store)
+        report = facade.restory(store, recent=args.recent)
     if args.json:
         _print_json(report.to_dict())
+    elif report.moved is not None:
+        print(
+            f"{report.articles} recent articles assigned again, {report.moved} moved; "
+            f"{report.stories} stories"
+        )
     else:
         print(f"{report.articles} articles in {report.stories} stories")
     return 0

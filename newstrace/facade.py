@@ -335,10 +335,12 @@ class FailureRow:
 
 @dataclass(frozen=True)
 class RestoryReport:
-    """What `restory` did (`restory --json`)."""
+    """What `restory` did (`restory --json`): articles assigned again, stories after."""
 
     articles: int
     stories: int
+    # With --recent: how many of the articles looked at changed story.
+    moved: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -857,8 +859,14 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
     )
 
 
-def restory(store: BaseStore) -> RestoryReport:
-    """Forget the stories and assign every stored article again (after settings change)."""
+def restory(store: BaseStore, *, recent: bool = False) -> RestoryReport:
+    """Forget the stories and assign every stored article again (after settings change);
+    with `recent`, only the correction step over the last window (stories.correct)."""
+    if recent:
+        from newstrace.stories.correct import correct
+
+        counts = correct(store)
+        return RestoryReport(counts["articles"], counts["stories"], counts["moved"])
     from newstrace.stories import restory as assign_again
 
     counts = assign_again(store)

@@ -116,6 +116,26 @@ def test_restory_rebuilds_the_same_story_from_scratch(seeds: list[Article]) -> N
     assert len(before) == 1 and len(after) == 1
 
 
+def test_after_a_restory_old_story_ids_lead_to_the_new_story(seeds: list[Article]) -> None:
+    from newstrace.store.base import StoryMember
+    from newstrace.stories import find_story
+
+    with Store(memory=True) as store:
+        story = {_add(store, article) for article in seeds}.pop()
+        # The seeds as an older clustering had them: two stories, one since merged away.
+        for article, old in zip(seeds, ("old-a", "old-b"), strict=True):
+            member = next(m for m in store.story_members_since(0.0) if m.article_id == article.id)
+            store.save_story_member(
+                StoryMember(article.id, old, member.seen, None, member.features)
+            )
+        store.merge_story("older", "old-a")
+        restory(store)
+        assert {a.story for a in store.articles()} == {story}
+        for old in ("old-a", "old-b", "older"):
+            assert find_story(store, old).id == story
+        assert store.get_story("never-a-story") is None
+
+
 def test_undated_and_badly_dated_articles_still_get_a_story(context: Context) -> None:
     raw = RawDocument(source="odd.txt", text="Une phrase sans date.", published="not a date")
     article = _analyse(raw, context)

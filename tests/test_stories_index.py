@@ -119,6 +119,33 @@ def test_two_stories_of_one_event_merge_and_the_absorbed_id_redirects(
     assert index.resolve(found) == "left"
 
 
+def test_an_index_follows_a_merge_another_writer_recorded(blurbs: list[StoryFeatures]) -> None:
+    first, unrelated = blurbs[0], blurbs[-1]
+    members = [
+        ("left", first),
+        ("left", replace(first, article_id="left-2", time=(first.time or 0.0) + 600)),
+        ("right", replace(first, article_id="right-1", time=(first.time or 0.0) + 1200)),
+        ("other", replace(unrelated, time=(first.time or 0.0) + 1800)),
+    ]
+    writer, reader = StoryIndex(StoryConfig()), StoryIndex(StoryConfig())
+    writer.load(members)
+    reader.load(members)
+    assert writer.merge_if_same("left", "right") == "left"
+    reader.follow("right", "left")
+    assert reader.merges == [] and reader.resolve("right") == "left"
+    assert {k: s.size for k, s in reader.stories.items()} == {
+        k: s.size for k, s in writer.stories.items()
+    }
+    probe = replace(first, article_id="later", time=(first.time or 0.0) + 3600)
+    assert reader.best(probe) == writer.best(probe)
+    # An index holding only the absorbed story goes on with it under the survivor's id.
+    partial = StoryIndex(StoryConfig())
+    partial.load(members[2:])
+    partial.follow("right", "left")
+    assert sorted(partial.stories) == ["left", "other"] and partial.stories["left"].size == 1
+    assert partial.resolve(partial.assign(probe)[0]) == "left"
+
+
 def test_a_key_shared_by_many_stories_brings_only_the_capped_candidates(
     blurbs: list[StoryFeatures],
 ) -> None:

@@ -225,9 +225,10 @@ class BaseStore(ABC):
         """Record (or replace) which story an article is in, with its story features."""
 
     @abstractmethod
-    def story_marks(self) -> tuple[int, int]:
-        """Where the stories stand: (times every story was forgotten, order of the last
-        member saved). Both only grow while the stories are kept."""
+    def story_marks(self) -> tuple[int, int, int]:
+        """Where the stories stand: (times every story was forgotten or rewritten, order of the last
+        member saved, order of the last redirect added). All only grow while the stories
+        are kept."""
 
     @abstractmethod
     def story_members_after(self, order: int) -> Iterator[tuple[int, StoryMember]]:
@@ -240,7 +241,7 @@ class BaseStore(ABC):
 
     @abstractmethod
     def save_story(self, record: StoryRecord) -> None:
-        """Create or replace a story's record."""
+        """Create or replace a story's record; an id that redirected names this story now."""
 
     @abstractmethod
     def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
@@ -248,7 +249,17 @@ class BaseStore(ABC):
 
     @abstractmethod
     def get_story(self, id: str) -> StoryRecord | None:
-        """The story with this exact id."""
+        """The story with this id, or the one a merged story's id redirects to (the record
+        then has the survivor's id)."""
+
+    @abstractmethod
+    def merge_story(self, absorbed: str, survivor: str) -> None:
+        """Record that story `absorbed` became `survivor`: its members move, its record and
+        provenance go, and its id (with every id redirecting to it) redirects to `survivor`."""
+
+    @abstractmethod
+    def story_redirects_after(self, order: int) -> Iterator[tuple[int, str, str]]:
+        """(order, from id, to id) of the redirects added after `order`, oldest first."""
 
     @abstractmethod
     def save_derivation(self, derivation: Derivation) -> None:
@@ -267,8 +278,14 @@ class BaseStore(ABC):
         """A story's provenance edges, in the order they were saved."""
 
     @abstractmethod
+    def stories_changed(self) -> None:
+        """Note that stories changed other than by members joining (a restory, a correction):
+        every process holding a story index reloads it from the store."""
+
+    @abstractmethod
     def clear_stories(self) -> None:
-        """Forget every story, membership, derivation and provenance edge (for a restory)."""
+        """Forget every story, membership, redirect, derivation and provenance edge (for a
+        restory)."""
 
 
 @dataclass(frozen=True)

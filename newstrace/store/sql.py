@@ -579,20 +579,23 @@ class SQLStore(BaseStore):
             yield StoryMember(*row)
 
     def save_story(self, record: StoryRecord) -> None:
-        """Create or replace a story's record."""
+        """Create or replace a story's record; an id that redirected names this story now."""
         columns = ["title", "languages", "articles", "first_seen", "last_seen", "updated_at"]
-        self._run(
-            _upsert("stories", ["id"], columns),
-            (
-                self._storable(record.id),
-                self._storable(record.title),
-                json.dumps(record.languages),
-                record.articles,
-                record.first_seen,
-                record.last_seen,
-                now(),
-            ),
-        )
+        id = self._storable(record.id)
+        with self._transaction():
+            self._run("DELETE FROM story_redirects WHERE from_id = ?", (id,))
+            self._run(
+                _upsert("stories", ["id"], columns),
+                (
+                    id,
+                    self._storable(record.title),
+                    json.dumps(record.languages),
+                    record.articles,
+                    record.first_seen,
+                    record.last_seen,
+                    now(),
+                ),
+            )
 
     def stories(self, *, limit: int | None = None) -> list[StoryRecord]:
         """Stories, most recently seen first (then most recently updated)."""
@@ -607,9 +610,43 @@ class SQLStore(BaseStore):
         return [_story_record(row) for row in self._all(sql, values)]
 
     def get_story(self, id: str) -> StoryRecord | None:
-        """The story with this exact id."""
-        row = self._one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (self._storable(id),))
+        """The story with this id, or the one a merged story's id redirects to."""
+        id = self._storable(id) or ""
+        row = self._one(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (id,))
+        if row is None:
+            row = self._one(
+                f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = "
+                "(SELECT to_id FROM story_redirects WHERE from_id = ?)",
+                (id,),
+            )
         return None if row is None else _story_record(row)
+
+    def merge_story(self, absorbed: str, survivor: str) -> None:
+        """Record that story `absorbed` became `survivor`, in one transaction: its members
+        move, its record and provenance go, its id (and every id redirecting to it) now
+        redirects to `survivor`. The caller moves the articles (their JSON names the story)."""
+        gone, kept = self._storable(absorbed) or "", self._storable(survivor) or ""
+        if gone == kept:
+            return
+        with self._transaction():
+            self._run("UPDATE story_members SET story = ? WHERE story = ?", (kept, gone))
+            self._run("UPDATE story_redirects SET to_id = ? WHERE to_id = ?", (kept, gone))
+            self._run("DELETE FROM story_redirects WHERE from_id = ?", (kept,))
+            self._run(
+                _upsert("story_redirects", ["from_id"], ["to_id", "created_at"]),
+                (gone, kept, now()),
+            )
+            self._run("DELETE FROM stories WHERE id = ?", (gone,))
+            self._run("DELETE FROM provenance WHERE story = ?", (gone,))
+
+    def story_redirects_after(self, order: int) -> Iterator[tuple[int, str, str]]:
+        """(order, from id, to id) of the redirects added after `order`, oldest first."""
+        for row in self._stream(
+            f"SELECT {self.ROW_ORDER}, from_id, to_id FROM story_redirects "
+            f"WHERE {self.ROW_ORDER} > ? ORDER BY {self.ROW_ORDER}",
+            (order,),
+        ):
+            yield int(row[0]), str(row[1]), str(row[2])
 
     def save_derivation(self, derivation: Derivation) -> None:
         """Record that an article copies, rewrites or translates an earlier one."""
@@ -662,22 +699,36 @@ class SQLStore(BaseStore):
         return [ProvenanceEdge(*row) for row in rows]
 
     def clear_stories(self) -> None:
-        """Forget every story, membership, derivation and provenance edge (for a restory)."""
+        """Forget every story, membership, redirect, derivation and provenance edge (for a
+        restory)."""
         with self._transaction():
-            for table in ("stories", "story_members", "derives_from", "provenance"):
+            for table in (
+                "stories",
+                "story_members",
+                "story_redirects",
+                "derives_from",
+                "provenance",
+            ):
                 self._run(f"DELETE FROM {table}")
-            self._run(
-                "INSERT INTO store_counters (name, value) VALUES ('stories_cleared', 1) "
-                "ON CONFLICT (name) DO UPDATE SET value = store_counters.value + 1"
-            )
+            self.stories_changed()
 
-    def story_marks(self) -> tuple[int, int]:
-        """(times every story was forgotten, join order of the last member saved)."""
+    def stories_changed(self) -> None:
+        """Note that stories changed other than by members joining (a restory, a correction):
+        every process holding a story index reloads it from the store."""
+        self._run(
+            "INSERT INTO store_counters (name, value) VALUES ('stories_cleared', 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = store_counters.value + 1"
+        )
+
+    def story_marks(self) -> tuple[int, int, int]:
+        """(times every story was forgotten or rewritten, join order of the last member saved,
+        order of the last redirect added)."""
         row = self._one(
             "SELECT (SELECT value FROM store_counters WHERE name = 'stories_cleared'), "
-            f"(SELECT max({self.ROW_ORDER}) FROM story_members)"
+            f"(SELECT max({self.ROW_ORDER}) FROM story_members), "
+            f"(SELECT max({self.ROW_ORDER}) FROM story_redirects)"
         )
-        return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+        return (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)) if row else (0, 0, 0)
 
     def story_members_after(self, order: int) -> Iterator[tuple[int, StoryMember]]:
         """Members saved after join order `order`, in join order; streamed."""

@@ -487,10 +487,13 @@ class StoryIndex:
             return first
         return self.merge(first, second)
 
-    def merge(self, first: str, second: str) -> str:
-        """Merge two stories: the larger (else the earlier) keeps its id; the survivor's id."""
+    def merge(self, first: str, second: str, keep: str | None = None) -> str:
+        """Merge two stories: `keep` (else the larger, else the earlier) keeps its id; the
+        survivor's id."""
         left, right = self.stories[first], self.stories[second]
         order = (left.size, -(left.first_time or 0.0)) >= (right.size, -(right.first_time or 0.0))
+        if keep is not None:
+            order = keep == first
         survivor, absorbed = (left, right) if order else (right, left)
         self.forget(absorbed.id)
         for key in absorbed.keys:
@@ -504,6 +507,30 @@ class StoryIndex:
         self.redirects[absorbed.id] = survivor.id
         self.merges.append((absorbed.id, survivor.id))
         return survivor.id
+
+    def follow(self, absorbed: str, survivor: str) -> None:
+        """Take in a merge another writer recorded: `absorbed` became `survivor`. When this
+        index holds only the absorbed story, it goes on under the survivor's id."""
+        absorbed, survivor = self.resolve(absorbed), self.resolve(survivor)
+        if absorbed == survivor:
+            return
+        gone = self.stories.get(absorbed)
+        if gone is not None and survivor in self.stories:
+            self.merge(absorbed, survivor, keep=survivor)
+            self.merges.pop()  # recorded by the writer that made it
+            return
+        if gone is not None:
+            self.forget(absorbed)
+            gone.id, gone.buckets = survivor, set()
+            self.stories[survivor] = gone
+            for key in gone.keys:
+                posting = self._postings.setdefault(key, set())
+                if len(posting) < MAX_POSTINGS:
+                    posting.add(survivor)
+            self._place(gone)
+            if gone.last_time is not None:
+                heapq.heappush(self._by_time, (gone.last_time, survivor))
+        self.redirects[absorbed] = survivor
 
     def refine(self, members: Sequence[tuple[str, StoryFeatures]]) -> dict[str, str]:
         """The correction step over a window's articles, given with their story: each in
@@ -525,7 +552,7 @@ class StoryIndex:
             self.documents -= 1
             self.df.subtract(set(item.keys) | set(item.words))
             fresh = current if current not in self.stories else item.article_id
-            if fresh in self.stories:
+            if fresh in self.stories or fresh in self.redirects:
                 fresh = f"{item.article_id}.{len(self.stories)}"
             found, _ = self.assign(item, new_id=fresh)
             if found != current:

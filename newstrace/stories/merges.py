@@ -1,48 +1,53 @@
 """Merges of stories, recorded in the store: a late article bridged two stories into one.
 
 The index merges in memory (the smaller story into the larger, see `index.StoryIndex.merge`)
-and lists (absorbed, survivor) pairs; here the absorbed story's articles and members move
-to the survivor, whose record is recounted. The absorbed story's record stays, with no
-articles, so its id is still found; the index resolves it to the survivor.
+and lists (absorbed, survivor) pairs; here the absorbed story's articles move to the
+survivor, and `store.merge_story` moves its members, drops its record and provenance and
+records the redirect, so its id still finds the story (`store.get_story`). The survivor's
+record is recounted and its provenance redrawn over both stories' articles.
 """
 
 from __future__ import annotations
 
-from newstrace.store.base import BaseStore, StoryMember, StoryRecord
-from newstrace.stories.features import parse_time
+from newstrace.store.base import BaseStore, StoryRecord
+from newstrace.stories import provenance
 from newstrace.stories.index import StoryIndex
+
+# Articles whose provenance is redrawn when a story changes: the story's most recent ones,
+# so the cost stays bounded however large the story grows.
+PROVENANCE_ARTICLES = 100
+
+
+def redraw_provenance(store: BaseStore, story_id: str) -> None:
+    """Redraw a story's provenance over its most recent articles."""
+    recent = list(store.articles(story=story_id, limit=PROVENANCE_ARTICLES))
+    derivations = store.derivations(a.id for a in recent)
+    store.save_provenance(story_id, provenance.edges(recent, derivations))
 
 
 def record_merges(store: BaseStore, index: StoryIndex) -> list[tuple[str, str]]:
-    """Move the articles of every story the index merged since the last call; the merges."""
+    """Record every merge the index made since the last call; the merges."""
     merges, index.merges = index.merges, []
+    changed: list[str] = []
     for absorbed, survivor in merges:
         survivor = index.resolve(survivor)
-        moved = list(store.articles(story=absorbed))
-        for article in moved:
-            article.story = survivor
-            store.update(article)
-        ids = {a.id for a in moved}
-        # Members are read from the earliest moved article's date (the store has no query
-        # by story); an undated one means from the start.
-        times = [parse_time(a.published) for a in moved]
-        since = min((t for t in times if t is not None), default=float("-inf"))
-        if None in times:
-            since = float("-inf")
-        for member in store.story_members_since(since):
-            if member.article_id in ids and member.story == absorbed:
-                store.save_story_member(
-                    StoryMember(
-                        member.article_id, survivor, member.seen, member.score, member.features
-                    )
-                )
-        _recount(store, survivor, absorbed)
+        move_story(store, absorbed, survivor)
+        changed.append(survivor)
+    for story_id in dict.fromkeys(index.resolve(s) for s in changed):
+        redraw_provenance(store, story_id)
     return merges
 
 
-def _recount(store: BaseStore, survivor: str, absorbed: str) -> None:
-    """The survivor's record over both stories; the absorbed one left with no articles."""
+def move_story(store: BaseStore, absorbed: str, survivor: str) -> None:
+    """Move a story's articles and members to another and leave a redirect; recount."""
     kept, gone = store.get_story(survivor), store.get_story(absorbed)
+    if gone is not None and gone.id != absorbed:
+        gone = None  # already redirected: its record is gone
+    moved = list(store.articles(story=absorbed))
+    for article in moved:
+        article.story = survivor
+        store.update(article)
+    store.merge_story(absorbed, survivor)
     records = [r for r in (kept, gone) if r is not None]
     if not records:
         return
@@ -54,12 +59,8 @@ def _recount(store: BaseStore, survivor: str, absorbed: str) -> None:
             survivor,
             (kept.title if kept else None) or (gone.title if gone else None),
             languages,
-            len(list(store.articles(story=survivor))),
+            kept.articles + len(moved) if kept else len(list(store.articles(story=survivor))),
             min(firsts, default=None),
             max(lasts, default=None),
         )
     )
-    if gone is not None:
-        store.save_story(
-            StoryRecord(absorbed, gone.title, gone.languages, 0, gone.first_seen, gone.last_seen)
-        )

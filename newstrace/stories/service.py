@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from datetime import UTC, datetime
 from newstrace.errors import NotFoundError, UsageError
 from newstrace.model import Article
 from newstrace.store.base import BaseStore, StoryMember, StoryRecord
-from newstrace.stories import derive, provenance
+from newstrace.stories import derive
 from newstrace.stories.encoders import Encoder, Vectors, story_encoder
 from newstrace.stories.features import (
     LeadVector,
@@ -39,12 +40,9 @@ from newstrace.stories.features import (
     parse_time,
 )
 from newstrace.stories.index import StoryIndex
-from newstrace.stories.merges import record_merges
+from newstrace.stories.merges import record_merges, redraw_provenance
 from newstrace.stories.similarity import StoryConfig
 
-# Articles whose provenance is redrawn when one joins: the story's most recent ones, so the
-# cost of a join stays bounded however large the story grows.
-PROVENANCE_ARTICLES = 100
 # Articles encoded at once during a restory (one encoder call per batch).
 RESTORY_BATCH = 64
 
@@ -58,8 +56,8 @@ class Assigner:
     index: StoryIndex = field(init=False)
     warmed: bool = False
     # `store.story_marks()` when this index last matched the store (None: unknown); the
-    # members saved after it are read in by `refresh`.
-    synced: tuple[int, int] | None = None
+    # members saved and the redirects added after it are read in by `refresh`.
+    synced: tuple[int, int, int] | None = None
 
     def __post_init__(self) -> None:
         self.index = StoryIndex(self.config)
@@ -121,18 +119,21 @@ def _checked(
 
 def refresh(store: BaseStore, assigner: Assigner) -> None:
     """Add to the index the members other writers saved since it last matched the store, in
-    the order they joined; start it over when that is unknown or every story was forgotten
-    meanwhile (a restory). Call inside the store's transaction, before assigning."""
-    cleared, _ = marks = store.story_marks()
+    the order they joined, then the merges they recorded; start it over when that is unknown
+    or every story was forgotten meanwhile (a restory). Call inside the store's transaction,
+    before assigning."""
+    marks = store.story_marks()
     if assigner.synced == marks or not assigner.warmed:
         return
-    if assigner.synced is None or assigner.synced[0] != cleared:
+    if assigner.synced is None or assigner.synced[0] != marks[0]:
         assigner.index = StoryIndex(assigner.config)
         assigner.warmed = False  # the next assignment loads the window from the store
         return
     added = (member for _, member in store.story_members_after(assigner.synced[1]))
     for story_id, item in _checked(added, assigner.encoder):
         assigner.index.add(story_id, item)
+    for _, absorbed, survivor in store.story_redirects_after(assigner.synced[2]):
+        assigner.index.follow(absorbed, survivor)
 
 
 def assign_in_turn(
@@ -242,15 +243,18 @@ def _record(store: BaseStore, story_id: str, article: Article, item: StoryFeatur
             max(filter(None, [old.last_seen, seen]), default=None),
         )
     store.save_story(record)
-    recent = list(store.articles(story=story_id, limit=PROVENANCE_ARTICLES))
-    derivations = store.derivations(a.id for a in recent)
-    store.save_provenance(story_id, provenance.edges(recent, derivations))
+    redraw_provenance(store, story_id)
 
 
 def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, int]:
     """Forget every story and assign all stored articles again, oldest first, each encoded
-    again by this process's story encoder (whichever encoder made the stored vectors)."""
-    seen = {m.article_id: m.seen for m in store.story_members_since(float("-inf"))}
+    again by this process's story encoder (whichever encoder made the stored vectors). Each
+    old story id that names no story afterwards redirects to the new story holding most of
+    its articles, so links to it still lead somewhere."""
+    members = list(store.story_members_since(float("-inf")))
+    seen = {m.article_id: m.seen for m in members}
+    was = {m.article_id: m.story for m in members}
+    redirected = dict((old, new) for _, old, new in store.story_redirects_after(0))
     store.clear_stories()
     _ASSIGNERS.pop(store, None)
     assigner = assigner_for(store, config)
@@ -268,7 +272,24 @@ def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
         for (when, article), vector in zip(present, vectors, strict=True):
             item = features_of(article, vector, when, assigner.encoder.identity)
             assign_features(store, article, item, assigner)
+    _redirect_old(store, was, redirected)
     return {"articles": len(order), "stories": len(store.stories())}
+
+
+def _redirect_old(store: BaseStore, was: dict[str, str], redirected: dict[str, str]) -> None:
+    """After a restory: each old story id (and each id that redirected to one) that names
+    no story now redirects to the new story of most of its old articles."""
+    now_in: dict[str, Counter[str]] = {}
+    for article_id, old in was.items():
+        article = store.get(article_id)
+        if article is not None and article.story:
+            now_in.setdefault(old, Counter())[article.story] += 1
+    targets = {old: counts.most_common(1)[0][0] for old, counts in now_in.items()}
+    targets.update((source, targets[old]) for source, old in redirected.items() if old in targets)
+    with store.transaction():
+        for old, new in sorted(targets.items()):
+            if old != new and store.get_story(old) is None:
+                store.merge_story(old, new)
 
 
 def find_story(store: BaseStore, ref: str) -> StoryRecord:
