@@ -207,3 +207,27 @@ def test_claims_no_crash_on_any_dev_text_in_any_language() -> None:
     assert len(languages) > 40
     claims = sum(len(extract_claims(text, [], language)) for text, language in texts)
     assert claims > len(texts)
+
+
+def test_claims_de_headline_colon_needs_someone_to_speak() -> None:
+    from newstrace import RawDocument, analyze
+
+    # Teasers of a news page: a name (found again in the text) before the colon is its
+    # speaker; a topic before it is not: a label of news pages ("Brexit", "Coronavirus": a
+    # German noun is capitalised like a name) or a place ("Ukraine").
+    text = (
+        "Die Nachrichten am Montag\n\n"
+        "Spahn: Die Kontakte müssen weiter eingeschränkt werden\n\n"
+        "Berlin. Gesundheitsminister Jens Spahn hat die Bürger am Montag zu Geduld in der "
+        "Krise aufgerufen. Die Lage sei ernst, sagte Spahn nach einer Sitzung des Kabinetts.\n\n"
+        "Brexit: Johnson droht mit dem Abbruch der Gespräche\n\n"
+        "Coronavirus: Zahl der Neuinfektionen steigt wieder\n\n"
+        "Ukraine: Russische Truppen greifen Charkiw erneut an\n\n"
+        "Der britische Premierminister Boris Johnson hat der EU mit einem Abbruch der "
+        "Verhandlungen gedroht.\n"
+    )
+    article = analyze(RawDocument(source="teasers.txt", text=text, language="de"))
+    speakers = {c.speaker for c in article.claims if c.type != "unattributed"}
+    assert not speakers & {"Brexit", "Coronavirus", "Ukraine"}, speakers
+    headline = [c for c in article.claims if c.text.startswith("Die Kontakte")]
+    assert len(headline) == 1 and (headline[0].speaker or "").endswith("Jens Spahn")

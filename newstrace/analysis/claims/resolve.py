@@ -11,6 +11,7 @@ from importlib import resources
 from newstrace.analysis.claims.lexicon import ClaimLexicon
 from newstrace.analysis.claims.plausible import plausible
 from newstrace.analysis.claims.rules import Found
+from newstrace.analysis.claims.speakers import Speaker
 from newstrace.model import Claim, Entity
 
 # A pronoun resolves to a named speaker at most this many paragraphs back; further, the
@@ -130,6 +131,7 @@ def resolve(
     entities: list[Entity],
 ) -> list[Claim]:
     """Turn found attributions into Claims: names resolved, media inherited, statuses set."""
+    found = [f for f in found if not f.headline or can_speak(f.speaker, text, entities, media)]
     persons = sorted((e for e in entities if e.kind == "person"), key=lambda e: e.start)
     named_speakers = name_index(
         [f.speaker.text for f in found if f.speaker is not None and f.speaker.kind == "named"]
@@ -163,6 +165,88 @@ def resolve(
     for claim in found:
         claims.append(_to_claim(claim, text, lexicon, named_speakers, entities))
     return claims
+
+
+# Entity kinds that speak: a headline's "Name: …" is an attribution only for one of them.
+SPEAKING_KINDS = frozenset({"person", "organization", "medium"})
+# Labels news pages put before a colon in headlines and teasers, in the languages newstrace
+# has data for: sections, formats and the running topics of the years in the dev data.
+HEADLINE_LABELS = frozenset(
+    {
+        "live",
+        "liveblog",
+        "liveticker",
+        "ticker",
+        "newsblog",
+        "update",
+        "breaking",
+        "exclusive",
+        "exklusiv",
+        "exclusif",
+        "exclusivo",
+        "esclusiva",
+        "analysis",
+        "analyse",
+        "análisis",
+        "analisi",
+        "análise",
+        "kommentar",
+        "comment",
+        "opinion",
+        "meinung",
+        "tribune",
+        "éditorial",
+        "editorial",
+        "video",
+        "vidéo",
+        "vídeo",
+        "fotos",
+        "photos",
+        "foto",
+        "interview",
+        "entretien",
+        "entrevista",
+        "intervista",
+        "podcast",
+        "quiz",
+        "faq",
+        "direct",
+        "brexit",
+        "corona",
+        "coronavirus",
+        "covid",
+        "covid-19",
+        "ukraine-krieg",
+    }
+)
+
+
+def can_speak(
+    speaker: Speaker | None, text: str, entities: list[Entity], media: frozenset[str]
+) -> bool:
+    """Whether a headline's "Name:" may be a speaker. Yes for a crowd or role of the lexicon,
+    a medium, or a person or organization found there or elsewhere with these words
+    ("Graham:" and "Lindsey Graham" in the text). No for a place or other entity ("Ukraine:"),
+    a label of news pages ("Live:", "Brexit:", "Coronavirus:"), or a word the text also writes
+    in lower case (a common noun). A name nothing says more about keeps the benefit of the
+    doubt ("Habeck: …" alone)."""
+    if speaker is None or speaker.kind not in ("named", "crowd"):
+        return False
+    if speaker.kind == "crowd" or speaker.text in media:
+        return True
+    folded = speaker.text.casefold()
+    words = set(folded.split())
+    for entity in entities:
+        overlaps = entity.start < speaker.end and speaker.start < entity.end
+        if entity.kind in SPEAKING_KINDS and (
+            overlaps or words <= set(entity.text.casefold().split())
+        ):
+            return True
+        if entity.kind != "other" and (overlaps or entity.text.casefold() == folded):
+            return False  # a place: what the headline is about ("other": unknown, no say)
+    if folded in HEADLINE_LABELS:
+        return False
+    return re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", text) is None
 
 
 def _speaker_name(claim: Found, names: Names) -> str | None:

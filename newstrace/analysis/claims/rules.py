@@ -68,6 +68,9 @@ class Found:
     medium: tuple[str, int, int] | None = None
     resolved: str | None = None
     resolved_key: str | None = None
+    # Found by the headline rule ("Graham: …"): kept only when the name is someone's
+    # (`resolve.can_speak`), since "Brexit: …" and "Coronavirus: …" are topics.
+    headline: bool = False
 
     @property
     def start(self) -> int:
@@ -237,7 +240,7 @@ class Extractor:
             speaker = Speaker(name_start, name_end, self.text[name_start:name_end], kind)
             cue = (name_end, name_end + 1)
             self.used_cues.add(cue)
-            found.append(Found("indirect", "attributed", speaker, cue, [content]))
+            found.append(Found("indirect", "attributed", speaker, cue, [content], headline=True))
         return found
 
     def _title_case(self, offset: int) -> bool:
