@@ -630,17 +630,18 @@ def _descending(text: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in text) + "\U0010ffff"
 
 
-# Per store: (article count, story count, the story briefs in rank order).
-_STORY_LIST: weakref.WeakKeyDictionary[BaseStore, tuple[tuple[int, int], list[StoryBrief]]] = (
+# Per store: ((article count, story count, story marks), the story briefs in rank order).
+_STORY_LIST: weakref.WeakKeyDictionary[BaseStore, tuple[tuple[int, ...], list[StoryBrief]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def _ranked_stories(store: BaseStore) -> list[StoryBrief]:
     """Every recorded story as a list shows it, in rank order; made in one pass over the
-    articles and kept until an article or a story is added."""
+    articles and kept until an article or a story is added, or stories change (a member
+    joins, a merge, a correction)."""
     records = list(store.stories())
-    stamp = (store.count(), len(records))
+    stamp = (store.count(), len(records), *store.story_marks())
     kept = _STORY_LIST.get(store)
     if kept is not None and kept[0] == stamp:
         return kept[1]

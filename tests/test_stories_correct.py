@@ -14,7 +14,7 @@ import pytest
 from conftest import DEV
 
 from benchmarks.stories import bcubed, load_vectors
-from newstrace import cli
+from newstrace import cli, facade
 from newstrace.model import Article
 from newstrace.store import Store
 from newstrace.store.base import BaseStore
@@ -75,8 +75,10 @@ def test_correcting_a_shuffled_backfill_keeps_the_store_consistent(tmp_path: Pat
             assign_features(store, article, item, assigner)
         before = _partition(store)
         marks = store.story_marks()
+        listed = facade.stories(store)  # a list kept for the store until its stories change
         counts = correct(store)
         after = _partition(store)
+        listed_after = {b.id: b.articles for b in facade.stories(store)}
         members = {m.article_id: m.story for m in store.story_members_since(float("-inf"))}
         records = {r.id: r for r in store.stories()}
         # Other processes reload their index; this one's was dropped.
@@ -87,6 +89,9 @@ def test_correcting_a_shuffled_backfill_keeps_the_store_consistent(tmp_path: Pat
     # Articles, members and records agree; no story record is left empty.
     assert members == after
     assert Counter(after.values()) == {id: r.articles for id, r in records.items()}
+    assert listed_after == {id: r.articles for id, r in records.items()} != {
+        b.id: b.articles for b in listed
+    }
     # Every id a story had before is still found (itself, or through a redirect).
     with Store(str(tmp_path / "stories.db")) as store:
         for old in set(before.values()):
