@@ -31,9 +31,11 @@ def test_story_member_features_round_trip_and_window_query_is_oldest_first(
         sketch=frozenset({5, 9}),
         vector=np.array([0.6, 0.8], dtype=np.float32),
     )
+    assert store.newest_member_seen() is None
     store.save_story_member(StoryMember("a2", "s1", 200.0, 0.1, features.to_json()))
     store.save_story_member(StoryMember("a1", "s1", 100.0, None, features.to_json()))
     store.save_story_member(StoryMember("a0", "s0", 10.0, None, features.to_json()))
+    assert store.newest_member_seen() == 200.0
     window = list(store.story_members_since(50.0))
     assert [m.article_id for m in window] == ["a1", "a2"]
     back = StoryFeatures.from_json(window[0].features)

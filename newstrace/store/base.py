@@ -258,6 +258,10 @@ class BaseStore(ABC):
         provenance go, and its id (with every id redirecting to it) redirects to `survivor`."""
 
     @abstractmethod
+    def newest_member_seen(self) -> float | None:
+        """The latest `seen` of any story member (None: no dated member)."""
+
+    @abstractmethod
     def story_redirects_after(self, order: int) -> Iterator[tuple[int, str, str]]:
         """(order, from id, to id) of the redirects added after `order`, oldest first."""
 

@@ -639,6 +639,11 @@ class SQLStore(BaseStore):
             self._run("DELETE FROM stories WHERE id = ?", (gone,))
             self._run("DELETE FROM provenance WHERE story = ?", (gone,))
 
+    def newest_member_seen(self) -> float | None:
+        """The latest `seen` of any story member (None: no dated member)."""
+        row = self._one("SELECT max(seen) FROM story_members")
+        return None if row is None or row[0] is None else float(row[0])
+
     def story_redirects_after(self, order: int) -> Iterator[tuple[int, str, str]]:
         """(order, from id, to id) of the redirects added after `order`, oldest first."""
         for row in self._stream(

@@ -39,10 +39,7 @@ def correct(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
     config = config or StoryConfig()
     drop_assigner(store)  # this process's index is rebuilt from the store on its next use
     with store.transaction():
-        newest = max(
-            (m.seen for m in store.story_members_since(float("-inf")) if m.seen is not None),
-            default=None,
-        )
+        newest = store.newest_member_seen()
         if newest is None:
             return {"articles": 0, "moved": 0, "stories": len(store.stories())}
         since = newest - CONTEXT_WINDOWS * config.window_seconds
