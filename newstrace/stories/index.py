@@ -496,10 +496,7 @@ class StoryIndex:
             order = keep == first
         survivor, absorbed = (left, right) if order else (right, left)
         self.forget(absorbed.id)
-        for key in absorbed.keys:
-            posting = self._postings.setdefault(key, set())
-            if len(posting) < MAX_POSTINGS:
-                posting.add(survivor.id)
+        self._post(absorbed.keys, survivor.id)
         survivor.absorb(absorbed)
         self._place(survivor)
         if survivor.last_time is not None:
@@ -523,10 +520,7 @@ class StoryIndex:
             self.forget(absorbed)
             gone.id, gone.buckets = survivor, set()
             self.stories[survivor] = gone
-            for key in gone.keys:
-                posting = self._postings.setdefault(key, set())
-                if len(posting) < MAX_POSTINGS:
-                    posting.add(survivor)
+            self._post(gone.keys, survivor)
             self._place(gone)
             if gone.last_time is not None:
                 heapq.heappush(self._by_time, (gone.last_time, survivor))
@@ -584,10 +578,7 @@ class StoryIndex:
             self._decay()
         key_unit, word_unit = self.units(item)
         story.add(item, key_unit, word_unit)
-        for key in item.keys:
-            posting = self._postings.setdefault(key, set())
-            if len(posting) < MAX_POSTINGS:
-                posting.add(story_id)
+        self._post(item.keys, story_id)
         self._place(story)
         if item.time is not None:
             self.newest = item.time if self.newest is None else max(self.newest, item.time)
@@ -651,6 +642,13 @@ class StoryIndex:
             if story_id is None:
                 story_id = next(iter(self.stories))
             self.forget(story_id)
+
+    def _post(self, keys: Iterable[str], story_id: str) -> None:
+        """List a story under each of these keys (a key lists at most MAX_POSTINGS)."""
+        for key in keys:
+            posting = self._postings.setdefault(key, set())
+            if len(posting) < MAX_POSTINGS:
+                posting.add(story_id)
 
     def forget(self, story_id: str) -> None:
         """Take a story out of the index (it stays in the store)."""
