@@ -435,6 +435,12 @@ def article_count(store: BaseStore) -> int:
     return store.count()
 
 
+def stories_rewritten(store: BaseStore) -> int:
+    """How many times the stories were re-clustered or corrected (`restory`, `restory
+    --recent`): a story kept in memory is stale once this changes."""
+    return store.story_marks()[0]
+
+
 def current_summary(article: Article, sentences: int = DEFAULT_SUMMARY_SENTENCES) -> Summary:
     """The article's summary of `sentences`: the stored one when the summarizer that made it
     is this one, else made now (not stored)."""
@@ -985,6 +991,7 @@ __all__ = [
     "search",
     "search_page",
     "stories",
+    "stories_rewritten",
     "story",
     "story_brief",
     "story_page",

@@ -158,6 +158,18 @@ async def test_home_pages_through_the_stories(app: FastAPI, ids: ReaderData) -> 
     assert first.counted("stories") == f"1 of {first.total} stories"
 
 
+def test_a_kept_story_is_made_again_after_the_stories_are_corrected(
+    writable: tuple[FastAPI, ReaderData],
+) -> None:
+    app, ids = writable
+    reader = app.state.reader
+    first = reader.story(ids.story)
+    assert reader.story(ids.story) is first  # kept while nothing joined the story
+    app.state.store.stories_changed()  # as `restory --recent` does when it is done
+    again = reader.story(ids.story)
+    assert again is not first and again.to_dict() == first.to_dict()
+
+
 @pytest.mark.anyio
 async def test_article_page_shows_clean_text_summary_button_and_removed_lines(
     client: httpx.AsyncClient, app: FastAPI, ids: ReaderData

@@ -120,7 +120,7 @@ class Reader:
         self._order: list[Brief] = []
         self._position: dict[str, int] = {}
         self._order_count = -1
-        self._stories: dict[str, tuple[tuple[int, str | None], StoryDocument]] = {}
+        self._stories: dict[str, tuple[tuple[int, str | None, int], StoryDocument]] = {}
 
     def latest(self, *, limit: int | None = None, language: str | None = None) -> list[Brief]:
         """The newest stored articles, in the store's order (newest published first)."""
@@ -163,11 +163,15 @@ class Reader:
     def story(self, story: str) -> StoryDocument:
         """The story document (`/api/stories/{id}`); NotFoundError when no story has that id.
 
-        Kept while the story's record says no article joined it since; a story with no
-        record is made each time.
+        Kept while the story's record says no article joined it since and the stories were
+        not corrected or re-clustered meanwhile; a story with no record is made each time.
         """
         record = facade.story_brief(self.store, story)
-        stamp = (record.articles, record.last_seen) if record is not None else None
+        stamp = (
+            (record.articles, record.last_seen, facade.stories_rewritten(self.store))
+            if record is not None
+            else None
+        )
         with self._lock:
             kept = self._stories.get(story)
         if kept is not None and stamp is not None and kept[0] == stamp:
