@@ -18,7 +18,6 @@ import re
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, Generic, TypeVar
 
 from newstrace.errors import AnalysisError, NotFoundError, StoreError, UsageError
@@ -755,10 +754,6 @@ def _members(
     return record.id, record, in_time_order(found)
 
 
-def _iso(seconds: float | None) -> str | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
-
-
 def _comparison(document: dict[str, Any]) -> Comparison:
     names = {f.name for f in dataclasses.fields(Comparison)}
     return Comparison(**{k: v for k, v in document.items() if k in names})
@@ -782,7 +777,7 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
     and the rest of the document stands.
     """
     from newstrace.compare import compare_story, summarize_comparison
-    from newstrace.stories.features import parse_time
+    from newstrace.stories.features import iso_time, parse_time
     from newstrace.stories.provenance import labelled_chains
 
     story_id, record, versions = _members(store, ref, by_article)
@@ -809,7 +804,7 @@ def story(store: BaseStore, ref: str, *, by_article: bool = True) -> StoryDocume
             language=a.language,
             outlet=a.outlet,
             published=a.published,
-            seen=_iso(seen.get(a.id)),
+            seen=iso_time(seen.get(a.id)),
             media=list(a.media),
             derives_from=(
                 DerivesFrom(sources[a.id].source_id, sources[a.id].kind, sources[a.id].score)

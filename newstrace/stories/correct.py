@@ -18,12 +18,11 @@ every story touched are redrawn. Other processes then reload their index from th
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 
 from newstrace.model import Article
 from newstrace.store.base import BaseStore, StoryMember, StoryRecord
 from newstrace.stories.encoders import story_encoder
-from newstrace.stories.features import StoryFeatures, parse_time
+from newstrace.stories.features import StoryFeatures, iso_time, parse_time
 from newstrace.stories.index import StoryIndex
 from newstrace.stories.merges import record_merges, redraw_provenance
 from newstrace.stories.service import check_encoder, drop_assigner
@@ -77,10 +76,6 @@ def correct(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
     return {"articles": len(recent), "moved": len(moved), "stories": len(store.stories())}
 
 
-def _iso(seconds: float | None) -> str | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
-
-
 def _rewrite(
     store: BaseStore,
     index: StoryIndex,
@@ -108,8 +103,8 @@ def _rewrite(
             (record.title if record else None) or (state.title if state else None),
             [language for language, _ in languages.most_common()],
             len(articles),
-            _iso(min(times)) if times else (record.first_seen if record else None),
-            _iso(max(times)) if times else (record.last_seen if record else None),
+            iso_time(min(times)) if times else (record.first_seen if record else None),
+            iso_time(max(times)) if times else (record.last_seen if record else None),
         )
     )
     redraw_provenance(store, story_id)

@@ -122,6 +122,11 @@ def parse_time(value: str | None) -> float | None:
     return moment.timestamp()
 
 
+def iso_time(seconds: float | None) -> str | None:
+    """ISO 8601 in UTC of seconds since 1970 (the inverse of `parse_time`), None for None."""
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words of at least MIN_WORD letters; unsegmented scripts as character pairs."""
     found: list[str] = []

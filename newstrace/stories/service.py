@@ -25,7 +25,6 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from newstrace.errors import NotFoundError, UsageError
 from newstrace.model import Article
@@ -36,6 +35,7 @@ from newstrace.stories.features import (
     LeadVector,
     StoryFeatures,
     features_of,
+    iso_time,
     lead,
     parse_time,
 )
@@ -157,10 +157,6 @@ def assign_in_turn(
     return story_id
 
 
-def _iso(seconds: float | None) -> str | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
-
-
 # Windows of publication time loaded into the index when it is first used: a year of
 # stories, so an article backfilled up to a year back meets its story.
 WARM_WINDOWS = 12
@@ -229,7 +225,7 @@ def assign_story(
 def _record(store: BaseStore, story_id: str, article: Article, item: StoryFeatures) -> None:
     """Update the story's record and redraw its provenance after `article` joined."""
     old = store.get_story(story_id)
-    seen = _iso(item.time)
+    seen = iso_time(item.time)
     if old is None:
         record = StoryRecord(story_id, item.title or None, [article.language or "?"], 1, seen, seen)
     else:
@@ -279,11 +275,11 @@ def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
 def _redirect_old(store: BaseStore, was: dict[str, str], redirected: dict[str, str]) -> None:
     """After a restory: each old story id (and each id that redirected to one) that names
     no story now redirects to the new story of most of its old articles."""
+    now = {m.article_id: m.story for m in store.story_members_since(float("-inf"))}
     now_in: dict[str, Counter[str]] = {}
     for article_id, old in was.items():
-        article = store.get(article_id)
-        if article is not None and article.story:
-            now_in.setdefault(old, Counter())[article.story] += 1
+        if article_id in now:
+            now_in.setdefault(old, Counter())[now[article_id]] += 1
     targets = {old: counts.most_common(1)[0][0] for old, counts in now_in.items()}
     targets.update((source, targets[old]) for source, old in redirected.items() if old in targets)
     with store.transaction():
