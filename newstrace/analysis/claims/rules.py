@@ -308,7 +308,8 @@ class Extractor:
                 claim.parts.append((quote.start, quote.end))
                 previous = claim
                 continue
-            claim = Found("direct", "attributed", speaker, cue, [(quote.start, quote.end)], medium)
+            status = "attributed" if speaker is not None else "unattributed"
+            claim = Found("direct", status, speaker, cue, [(quote.start, quote.end)], medium)
             by_cue[cue] = claim
             self.used_cues.add(cue)
             found.append(claim)
@@ -327,7 +328,7 @@ class Extractor:
 
     def _quote_attribution(
         self, index: int, quote: Quote
-    ) -> tuple[Speaker, tuple[int, int], tuple[str, int, int] | None] | None:
+    ) -> tuple[Speaker | None, tuple[int, int], tuple[str, int, int] | None] | None:
         text = self.text
         paragraph_end = text.find("\n", quote.end)
         paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
@@ -380,7 +381,12 @@ class Extractor:
             # "said he intends to “pick up delegates”": a quote inside reported speech is
             # part of that indirect claim, not a direct quote of its own.
             if not _WORD.search(gap) or gap.endswith((":", ",")):
-                return self._speaker_at(frame_start, cue.start(), cue.end(), quote.start)
+                found = self._speaker_at(frame_start, cue.start(), cue.end(), quote.start)
+                if found is None and gap.endswith(":"):
+                    # "… drehte sich sein Sohn zu ihm und sagte: „…“": the quote is speech
+                    # whoever said it; without a speaker it stays unattributed, cue kept.
+                    return None, self.cue_span(cue.start(), cue.end()), None
+                return found
         colon = re.search(r":\s*$", text[frame_start : quote.start])
         if colon:
             # "Republican pollster Daron Shaw: “Historically, …”": the colon is the cue.

@@ -137,6 +137,8 @@ def speaker_before(
                 and word[:1].islower()
                 and word.casefold() in lexicon.function_words
                 and word.casefold() not in lexicon.pronouns
+                # "… mit aufrichtigen Worten und schrieb": a conjunction is no adverb.
+                and word.casefold() not in lexicon.conjunction_words
             ):
                 break
             end = clause_start + adverb.start(2)  # type: ignore[union-attr]
@@ -163,7 +165,8 @@ def speaker_before(
         start = _strip_conjunctions(text, start, stop, lexicon)
         words = text[start:stop].split()
         if words[-1].casefold() in lexicon.conjunction_words:
-            return None  # "He smiled and said": the sentence's subject speaks
+            # "He smiled and said": the sentence's subject speaks.
+            return _coordinated_subject(text, start, stop, lexicon)
         if len(words) > MAX_SUBJECT_WORDS or (
             len(words) > 1
             and words[0].casefold() in lexicon.not_speakers
@@ -183,6 +186,27 @@ def speaker_before(
     commas = [b for b in boundaries if b.group() == ","]
     if commas and commas[-1].end() == boundaries[-1].end() and len(commas) >= 2:
         return _appositive(text, clause_start, commas, lexicon)
+    return None
+
+
+def _coordinated_subject(text: str, start: int, stop: int, lexicon: ClaimLexicon) -> Speaker | None:
+    """The subject pronoun of "He smiled and said" or "Den Clip kommentierte er … und schrieb".
+
+    Only a pronoun that opens the clause, or that follows the clause's lower-case finite verb
+    within its first four words (a verb-second language: object, verb, subject), and that is
+    the clause's only subject pronoun; anything else is left unattributed, since the subject
+    of a clause is not found without a parse.
+    """
+    words = list(_WORD.finditer(text, start, stop))
+    pronouns = [i for i, w in enumerate(words) if w.group().casefold() in lexicon.pronouns]
+    if len(pronouns) != 1:
+        return None
+    index = pronouns[0]
+    word = words[index]
+    if index == 0 or (
+        index <= 3 and word.group()[:1].islower() and words[index - 1].group()[:1].islower()
+    ):
+        return Speaker(word.start(), word.end(), word.group(), "pronoun")
     return None
 
 
