@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.summary_eval import load_orangesum
 from newstrace.analysis.segment import split_sentences
-from newstrace.analysis.summary.extractive import SUMMARY_VERSION, summarize
+from newstrace.analysis.summary.extractive import SUMMARY_VERSION, leans_back, summarize
 from newstrace.model import Article, Claim, RawDocument, Sentence
 from newstrace.pipeline import analyze
 
@@ -209,3 +209,42 @@ def test_orangesum_articles_are_segmented_by_the_pipeline(orangesum: list[Articl
     assert glued.language == "fr"
     assert any(re.search(r"[a-zé]\.$", text) for text in glued.sentence_texts())
     assert not any(re.search(r"[a-zé]\.[A-Z][a-z]", text) for text in glued.sentence_texts())
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "leans"),
+    [
+        ("Das hat sich zum Glück geändert.", "de", True),
+        ("Das Unternehmen hat am Montag Insolvenz angemeldet.", "de", False),
+        ("C'est la première fois depuis 1995.", "fr", True),
+        ("Celle-ci a refusé de commenter.", "fr", True),
+        ("This decision was taken on Monday.", "en", True),
+        ("This Tuesday the court ruled.", "en", False),
+        ("Это было неожиданно для всех.", "ru", True),
+        ("«Это было неожиданно», — сказал он.", "ru", False),
+        ("[Méhana Mouhou] explique que rien n'a changé.", "fr", False),
+        ("Heute beginnt der Prozess.", "de", False),
+        ("Das hat sich geändert.", "xx", False),
+    ],
+)
+def test_a_sentence_leaning_on_the_one_before_is_recognised(
+    text: str, language: str, leans: bool
+) -> None:
+    assert leans_back(text, language) is leans
+
+
+def test_summary_does_not_open_with_a_sentence_that_leans_on_the_one_before(dev_dir: Path) -> None:
+    # A real German page (tvtoday.de): "Das hat sich zum Glück geändert." was its summary's
+    # first sentence, without the sentence it answers.
+    page = dev_dir / "extraction_pages" / "pages" / "tvtoday.de-willsmith.html"
+    article = analyze(RawDocument(source=page.name, text=page.read_text(encoding="utf-8")))
+    shown = summarize(article, sentences=3).sentences
+    assert shown and all(s.text for s in shown)
+    starts = [s.start for s in article.sentences]
+    for sentence in shown:
+        index = starts.index(sentence.start)
+        if leans_back(sentence.text, article.language):
+            assert index > 0 and article.sentences[index - 1].start in {s.start for s in shown}
+    assert not shown[0].text.startswith("Das hat sich")
+    alone = summarize(article, sentences=1).sentences
+    assert len(alone) == 1 and not leans_back(alone[0].text, article.language)

@@ -18,13 +18,15 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 from itertools import islice
 
+from newstrace import langdata
 from newstrace.model import Article, Claim, Sentence, Summary, SummarySentence
 
 # Bump whenever the choice of sentences can change: stored summaries of another version
 # are recomputed.
-SUMMARY_VERSION = "2"
+SUMMARY_VERSION = "3"
 
 _WORD = re.compile(r"\w+")
 _LINE = re.compile(r"^[^\n]*\S[^\n]*", re.MULTILINE)  # anchored: one try per line
@@ -96,6 +98,35 @@ MIN_WORDS = 4
 # summary takes sit near the start. It bounds the work of a summary made on demand of a
 # stored article of any length.
 MAX_SENTENCES = 1000
+
+
+# A sentence's first word and the one after it ("Das hat", "C'est", "celle-ci a").
+_OPENING_WORDS = re.compile(r"[^\w\"«“„「『]*([^\W\d_]+(?:-[^\W\d_]+)*)(?:[\W\d_]*([^\W\d_]))?")
+
+
+@cache
+def _context_openers(language: str | None) -> frozenset[str]:
+    data = langdata.for_language(language)
+    if data is None:
+        return frozenset()
+    return frozenset(w.casefold() for w in data.strings("summary.context_openers"))
+
+
+def leans_back(text: str, language: str | None) -> bool:
+    """Whether a sentence opens with a word that needs the sentence before it.
+
+    "Das hat sich geändert.", "But he said …", "C'est …": a pronoun, a demonstrative or a
+    connective of the language's `[summary] context_openers`, followed by a lower-case word
+    ("This decision" leans back; "Das Unternehmen", an article before a noun, does not).
+    A quotation is someone's words, and a pronoun shown with its name ("[Méhana Mouhou]
+    explique") names who it is: neither leans back.
+    """
+    openers = _context_openers(language)
+    found = _OPENING_WORDS.match(text) if openers else None
+    if found is None or found.group(1).casefold() not in openers:
+        return False
+    following = found.group(2)
+    return following is None or following.islower()
 
 
 @dataclass(frozen=True)
@@ -381,7 +412,22 @@ def summarize_with(
             scores[index] -= 1.0
         if rows[index][short] > 0.0:
             scores[index] -= 10.0
-    word_counts = [len(_tokens(article.text[s:e])) for s, e in spans]
+    # A sentence that leans on the one before it ("Das hat sich geändert.") is read only
+    # after that one. A summary of one sentence takes the best sentence that stands alone
+    # (1 exceeds the range of scores: a rank, like the pronoun speaker above); in a longer
+    # one the sentence it leans on is taken first, and it may follow. OrangeSum, 5-fold
+    # CV, R2 against neither: 9.66 (9.80) at 1 sentence, 10.63 (10.35) at 3.
+    alone = sentences == 1 and words is None
+    leaning = [
+        index > 0 and leans_back(_speaker_named(article, start, end, claims), article.language)
+        for index, (start, end) in enumerate(spans)
+    ]
+    # A word budget counts the words shown, resolved speakers' names included.
+    word_counts = (
+        [len(_tokens(_speaker_named(article, s, e, claims))) for s, e in spans]
+        if words is not None
+        else [0] * len(spans)
+    )
     term_vectors = [_vector(_tokens(article.text[s:e]), {}) for s, e in spans]
     chosen: list[int] = []
     used_words = 0
@@ -393,8 +439,12 @@ def summarize_with(
                 (_cosine(term_vectors[index], term_vectors[c]) for c in chosen), default=0.0
             )
             value = scores[index] - redundancy * overlap
+            if alone and leaning[index]:
+                value -= 1.0
             if value > best_value:
                 best, best_value = index, value
+        while leaning[best] and best - 1 in remaining and best - 1 not in chosen:
+            best -= 1  # the sentence it leans on comes first; it may follow
         remaining.discard(best)
         if words is not None and chosen and used_words + word_counts[best] > words:
             continue
