@@ -40,6 +40,12 @@ BAD = {
         "Während",
         "Von",
         "er als Jugendlicher Schlagbäume ausgerissen",
+        "bitte ohne überheblichen Fund",
+        "darf Maron",
+        "betonend",
+        "Jetzt",
+        "Daraufhin",
+        "Auf Twitter",
     ],
     "es": ["que el gobierno", "sin embargo", "y", "ha sido", "Según"],
     "it": ["che il governo", "ma", "è stato", "Secondo"],
@@ -81,6 +87,10 @@ GOOD = {
         "die Grünen",
         "Experten",
         "das Verteidigungsministerium",
+        "von der Leyen",
+        "seine Frau",
+        "der ehemalige Seriendarsteller",
+        "einige Experten",
     ],
     "es": [
         "Pedro Sánchez",
@@ -136,6 +146,9 @@ def test_plausible_says_why_a_speaker_fails() -> None:
     assert implausible("peace talks are ever revived", english) == "clause inside"
     assert implausible("raising", english) == "verb form"
     assert implausible("including", english) == "function word"
+    german = lexicon("de")
+    assert implausible("darf Maron", german) == "no noun"
+    assert implausible("betonend", german) == "no noun"
 
 
 def test_speakers_benchmark_subset_stays_under_the_pinned_share_of_implausible_speakers() -> None:

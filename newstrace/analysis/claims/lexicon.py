@@ -115,6 +115,14 @@ class ClaimLexicon:
     verb_words: frozenset[str] = frozenset()
     verb_endings: tuple[str, ...] = ()
     nouns_capitalised: bool = False
+    # Where nouns are capitalised: the lower-case words a speaker may open with ("der
+    # Sprecher", "seine Frau"); any other lower-case first word opens a clause ("darf Maron").
+    determiners: frozenset[str] = frozenset()
+    # Where a phrase put first pushes the subject after the verb ("In ihrem Blogpost schreibt
+    # Vreni"): a noun right after one of these is no speaker.
+    prepositions: frozenset[str] = frozenset()
+    # Articles that only open a genitive ("des"): one after a role continues it.
+    genitives: frozenset[str] = frozenset()
     # Pronoun → grammatical gender ("m", "f") and given names and name endings by gender.
     pronoun_genders: tuple[tuple[str, str], ...] = ()
     name_endings: tuple[tuple[str, str], ...] = ()
@@ -229,6 +237,12 @@ def lexicon(code: str | None) -> ClaimLexicon:
         verb_words=single_verbs - noun_verbs - folded("crowds") - folded("not_verbs"),
         verb_endings=tuple(words("verb_endings")),
         nouns_capitalised=bool(data.get("claims.nouns_capitalised", False)) if data else False,
+        determiners=folded("determiners")
+        | cue_blockers
+        | folded("crowds")
+        | folded("name_particles"),
+        prepositions=folded("prepositions"),
+        genitives=folded("genitives"),
         pronoun_genders=tuple(
             (str(k).casefold(), str(v))
             for k, v in (data.get("claims.pronoun_genders", {}) if data else {}).items()

@@ -25,6 +25,10 @@ in the order they are tried, each giving the reason a speaker fails:
 9. ``clause inside``: a lower-case finite verb or auxiliary of `clause_words` inside
    ("peace talks are ever revived").
 10. ``verb form``: a single lower-case word with a verb ending of `verb_endings` ("raising").
+11. ``no noun``: where every noun is capitalised (German, `nouns_capitalised`), a single
+    lower-case word that is no pronoun ("betonend", "damals"), or a lower-case first word
+    that is no determiner, crowd or name particle of `determiners` ("darf Maron", "bitte
+    ohne überheblichen Fund"): a noun phrase opens with its article or its noun.
 
 What passes is not proven right, only possible: the checker guards against fragments, and
 the claims stage drops a speaker that fails it (the claim becomes `unattributed`, its cue
@@ -81,8 +85,18 @@ def implausible(speaker: str, lexicon: ClaimLexicon) -> str | None:
             return "function word"
         if lower[0] and any(word.endswith(e) for e in lexicon.verb_endings):
             return "verb form"
+        if lower[0] and lexicon.nouns_capitalised and word not in lexicon.determiners:
+            return "no noun"
         return None
-    if folded[0] in lexicon.clause_openers or (lower[0] and folded[0] in verbal):
+    if lower[0] and lexicon.nouns_capitalised and folded[0] not in lexicon.determiners:
+        return "no noun"
+    # "von der Leyen": a name that opens with its particles.
+    particles = lower[0] and all(
+        w in lexicon.name_particles for w, low in zip(folded, lower, strict=True) if low
+    )
+    if not (particles and not lower[-1]) and (
+        folded[0] in lexicon.clause_openers or (lower[0] and folded[0] in verbal)
+    ):
         return "opens like a clause"
     if lower[-1] and (folded[-1] in function or folded[-1] in verbal or lexicon.nouns_capitalised):
         return "ends like a fragment"

@@ -41,6 +41,9 @@ MIN_ASSERTION_WORDS = 6
 # 4: best content F1 on PolNeAR train (exact/overlap 38.4/73.3; 6: 38.3/73.2, 12: 37.7/72.9,
 # 20: 37.4/72.6), benchmarks/attribution.py, 2026-11.
 COMPLEMENT_REACH_WORDS = 4
+# Most words between a cue and the comma after it for the words to be its inverted subject
+# ("schreibt Vreni,", "sagte der Sprecher des Ministeriums,").
+INVERTED_SUBJECT_WORDS = 6
 # Longest according-to source ("according to two senior administration officials").
 MAX_ACCORDING_SOURCE_WORDS = 10
 
@@ -561,6 +564,13 @@ class Extractor:
                 if speaker is not None and told is not None and told[1] == speaker.start:
                     speaker = None  # "…, he told Reuters": the outlet heard it, it did not say it
                 content_left = speaker is not None
+        if speaker is None and not content_left and self.lexicon.prepositions:
+            # "In ihrem Blogpost schreibt Vreni, dass …": where a phrase put first pushes
+            # the subject after the verb, it stands right after the cue, before any comma.
+            comma = text.find(",", match.end(), end)
+            limit = comma if comma >= 0 else end
+            if len(_WORD.findall(text[match.end() : limit])) <= INVERTED_SUBJECT_WORDS:
+                speaker = speaker_after(text, match.end(), limit, self.lexicon)
         if speaker is None:
             speaker = self._sentence_subject(start, match.start()) or rejected
         if speaker is None:

@@ -178,7 +178,7 @@ def speaker_before(
                 return None
             start, stop = run
         subject_end = _before_object(text, start, stop, lexicon)
-        if subject_end is None:
+        if subject_end is None or _after_preposition(text, clause_start, start, lexicon):
             return None
         stop = subject_end
         kind = classify(text[start:stop], start == clause_start, lexicon)
@@ -187,6 +187,24 @@ def speaker_before(
     if commas and commas[-1].end() == boundaries[-1].end() and len(commas) >= 2:
         return _appositive(text, clause_start, commas, lexicon)
     return None
+
+
+def _after_preposition(text: str, clause_start: int, start: int, lexicon: ClaimLexicon) -> bool:
+    """ "In ihrem Blogpost schreibt Vreni", "mit den Worten:", "Vor fünf Jahren:": a noun after
+    a preposition (its determiners and numbers between) is no subject. Only for a language
+    with `[claims] prepositions`, where a phrase put first pushes the subject after the verb.
+    """
+    if not lexicon.prepositions:
+        return False
+    for word in reversed(list(_WORD.finditer(text, clause_start, start))):
+        folded = word.group().casefold()
+        if folded in lexicon.prepositions:
+            return True
+        if not (word.group()[:1].islower() or folded in lexicon.determiners):
+            return False
+        if folded not in lexicon.determiners and not folded[:1].isdigit():
+            return False
+    return False
 
 
 def _coordinated_subject(text: str, start: int, stop: int, lexicon: ClaimLexicon) -> Speaker | None:
@@ -331,7 +349,7 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
             if _is_upper_word(word.group()):
                 run = _leading_name(text, word.start(), stop, lexicon)
                 if run is not None:
-                    stop = run
+                    stop = _genitive_end(text, run, limit, lexicon)
                     words = text[start:stop].split()
                 break
     kind = classify(text[start:stop], False, lexicon)
@@ -350,6 +368,15 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
         r_start, r_end = _trim(text, stop + role.start(1), stop + role.end(1))
         return Speaker(start, stop, text[start:stop], kind, text[r_start:r_end], r_start, r_end)
     return Speaker(start, stop, text[start:stop], kind)
+
+
+def _genitive_end(text: str, end: int, limit: int, lexicon: ClaimLexicon) -> int:
+    """ "sagte der Sprecher des Ministeriums": a role's genitive belongs to it."""
+    while True:
+        found = re.match(r"\s+([\w’'-]+)\s+([^\W\d_][\w’'-]*)", text[end:limit])
+        if not found or found.group(1) not in lexicon.genitives or found.group(2)[:1].islower():
+            return end
+        end += found.end()
 
 
 def medium_after(
