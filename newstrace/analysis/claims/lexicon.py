@@ -114,6 +114,7 @@ class ClaimLexicon:
     clause_words: frozenset[str] = frozenset()
     verb_words: frozenset[str] = frozenset()
     verb_endings: tuple[str, ...] = ()
+    adverb_endings: tuple[str, ...] = ()
     nouns_capitalised: bool = False
     # Where nouns are capitalised: the lower-case words a speaker may open with ("der
     # Sprecher", "seine Frau"); any other lower-case first word opens a clause ("darf Maron").
@@ -236,6 +237,7 @@ def lexicon(code: str | None) -> ClaimLexicon:
         clause_words=clause_words,
         verb_words=single_verbs - noun_verbs - folded("crowds") - folded("not_verbs"),
         verb_endings=tuple(words("verb_endings")),
+        adverb_endings=tuple(words("adverb_endings")),
         nouns_capitalised=bool(data.get("claims.nouns_capitalised", False)) if data else False,
         determiners=folded("determiners")
         | cue_blockers

@@ -10,6 +10,7 @@ in the order they are tried, each giving the reason a speaker fails:
 3. ``punctuation``: sentence or clause punctuation inside (``? ! ; → | = < >``, a colon,
    a quote mark, an unbalanced bracket), a line break, or a dash first ("– пожаловалась"):
    two texts glued together, or the cue's own dash.
+   A last word cut by an elision ("ce qu’", "le semestre s’") is the start of a clause.
 4. ``too long``: more than `MAX_SPEAKER_WORDS` words: a clause, not a name or a role.
 5. ``function word``: a lone word of the language's function words (prepositions,
    conjunctions, adverbs, auxiliaries, determiners: `function_words`, `not_speakers`,
@@ -24,7 +25,8 @@ in the order they are tried, each giving the reason a speaker fails:
    откровенно", "it posted a series of tweets"): a pronoun speaks alone.
 9. ``clause inside``: a lower-case finite verb or auxiliary of `clause_words` inside
    ("peace talks are ever revived").
-10. ``verb form``: a single lower-case word with a verb ending of `verb_endings` ("raising").
+10. ``verb form``: a single lower-case word with a verb ending of `verb_endings` ("raising"),
+    or an adverb's of `adverb_endings` ("eventualmente", "reportedly").
 11. ``no noun``: where every noun is capitalised (German, `nouns_capitalised`), a single
     lower-case word that is no pronoun ("betonend", "damals"), or a lower-case first word
     that is no determiner, crowd or name particle of `determiners` ("darf Maron", "bitte
@@ -69,7 +71,12 @@ def implausible(speaker: str, lexicon: ClaimLexicon) -> str | None:
         return "empty"
     if _URL.search(text):
         return "url"
-    if _PUNCTUATION.search(text) or not _balanced(text) or text[0] in "—–-":
+    if (
+        _PUNCTUATION.search(text)
+        or not _balanced(text)
+        or text[0] in "—–-"
+        or text.endswith(("’", "'"))
+    ):
         return "punctuation"
     if len(words) > MAX_SPEAKER_WORDS:
         return "too long"
@@ -83,7 +90,8 @@ def implausible(speaker: str, lexicon: ClaimLexicon) -> str | None:
             return None
         if word in function or (lower[0] and word in verbal):
             return "function word"
-        if lower[0] and any(word.endswith(e) for e in lexicon.verb_endings):
+        endings = lexicon.verb_endings + lexicon.adverb_endings
+        if lower[0] and any(word.endswith(e) for e in endings):
             return "verb form"
         if lower[0] and lexicon.nouns_capitalised and word not in lexicon.determiners:
             return "no noun"
