@@ -184,3 +184,19 @@ def test_claims_plural_pronoun_is_not_resolved_to_a_single_person() -> None:
     found = extract_claims(text, [], "en")
     they = next(c for c in found if c.cue == "said" and c.start > text.index("They"))
     assert they.speaker == "They" and they.speaker_key is None
+
+
+@pytest.mark.parametrize(
+    "page", ["bahamaslocal.com-atlantis.html", "miamitodaynews.com-Transitway.html"]
+)
+def test_a_claim_is_attributed_only_to_someone(page: str) -> None:
+    # Real English pages where the model found cues ("…, adding “…”") without a source: such
+    # a claim is unattributed, with its cue kept, never "attributed" to no one.
+    from newstrace.facade import analyze_source
+
+    article = analyze_source(str(DEV / "extraction_pages" / "pages" / page))
+    assert article.claims
+    assert any(c.speaker is None and c.cue for c in article.claims)
+    for claim in article.claims:
+        if claim.status == "attributed":
+            assert claim.speaker, claim

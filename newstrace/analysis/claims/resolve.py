@@ -339,7 +339,8 @@ def _to_claim(
         cue_end=claim.cue[1] if claim.cue else None,
         medium=claim.medium[0] if claim.medium else None,
         type=claim.type,
-        status=claim.status,
+        # Attributed to no one is unattributed ("…, adding “…”" without a source found).
+        status="unattributed" if claim.status == "attributed" and name is None else claim.status,
         text=content,
         start=claim.start,
         end=claim.end,
