@@ -200,3 +200,18 @@ def test_a_claim_is_attributed_only_to_someone(page: str) -> None:
     for claim in article.claims:
         if claim.status == "attributed":
             assert claim.speaker, claim
+
+
+def test_a_name_inside_the_quote_is_not_who_he_is(tmp_path: Path) -> None:
+    # miamitodaynews.com: "Gold Standard" (read as a name by spaCy) sits inside the quote;
+    # "he" is the director named before it.
+    page = tmp_path / "transitway.txt"
+    page.write_text(
+        "Trust Executive Director Javier Betancourt at that time asked for full BRT service"
+        " details. “We were sold on Gold Standard BRT and sometimes some of the things I hear"
+        " don’t imply that this is Gold Standard any longer,” he said.\n",
+        encoding="utf-8",
+    )
+    article = analyse(page)
+    quoted = [c for c in article.claims if "sold on Gold Standard" in c.text]
+    assert [c.speaker for c in quoted] == ["Javier Betancourt"]

@@ -155,7 +155,14 @@ def resolve(
                 if person.end <= speaker.start and plausible(name, lexicon):
                     candidates.append((name, person.start, person.key or name_key(name)))
             reach = _paragraph(text, speaker.start) - PRONOUN_REACH_PARAGRAPHS
-            candidates = [c for c in candidates if _paragraph(text, c[1]) >= reach]
+            # A name inside what was said is what the speaker talks about ("“We were sold
+            # on Gold Standard BRT …,” he said"), never who "he" is.
+            candidates = [
+                c
+                for c in candidates
+                if _paragraph(text, c[1]) >= reach
+                and not any(start <= c[1] < end for start, end in claim.parts)
+            ]
             candidate = _antecedent(candidates, speaker.text, lexicon)
             if candidate is not None:
                 claim.resolved, claim.resolved_key = candidate[0], candidate[2]
