@@ -47,6 +47,7 @@ INVERTED_SUBJECT_WORDS = 6
 # Longest according-to source ("according to two senior administration officials").
 MAX_ACCORDING_SOURCE_WORDS = 10
 
+_AGE = re.compile(r"(?<=\w)\s*\(\s*\d{1,3}\s*\)")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _WORD = re.compile(r"\w+")
 # A headline: at most this long, with at least this share of its words capitalised.
@@ -709,7 +710,9 @@ def check_worthy(sentence: str, lexicon: ClaimLexicon) -> bool:
     folded = [w.casefold() for w in words]
     if any(w in lexicon.first_person for w in folded):
         return False
-    if any(c.isdigit() for c in sentence) or any(w in lexicon.figure_words for w in folded):
+    # "Will Smith (50)": an age in brackets after a name is no figure to check.
+    figures = _AGE.sub("", sentence)
+    if any(c.isdigit() for c in figures) or any(w in lexicon.figure_words for w in folded):
         return True
     long = tuple(s for s in lexicon.event_stems if len(s) >= EVENT_STEM_CHARS)
     short = frozenset(s for s in lexicon.event_stems if len(s) < EVENT_STEM_CHARS)
