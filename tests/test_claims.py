@@ -215,3 +215,24 @@ def test_a_name_inside_the_quote_is_not_who_he_is(tmp_path: Path) -> None:
     article = analyse(page)
     quoted = [c for c in article.claims if "sold on Gold Standard" in c.text]
     assert [c.speaker for c in quoted] == ["Javier Betancourt"]
+
+
+def test_the_writers_own_voice_is_no_attribution(tmp_path: Path) -> None:
+    # economist.com (an interview) and gregoryszorc.com (a blog): "You say that …", "we found
+    # that …", "I think it was the right call" are the page speaking, not someone it reports.
+    from newstrace.facade import analyze_source
+
+    own = {"i", "we", "you"}
+    for page in ("economist.com.thinking.html", "gregoryszorc.com.python3.html"):
+        article = analyze_source(str(DEV / "extraction_pages" / "pages" / page))
+        assert article.claims
+        assert not [c for c in article.claims if (c.speaker or "").casefold() in own], page
+    memoir = tmp_path / "memoir.txt"
+    memoir.write_text(
+        "The judge then turned to me. “Your Honor,” I said, “I would like to try to answer"
+        " the question you raised.” I think the judge listened.\n",
+        encoding="utf-8",
+    )
+    claims = analyse(memoir).claims
+    assert [(c.type, c.speaker) for c in claims if "Your Honor" in c.text] == [("direct", "I")]
+    assert not [c for c in claims if "judge listened" in c.text and c.speaker]

@@ -10,6 +10,7 @@ from importlib import resources
 
 from newstrace.analysis.claims.lexicon import ClaimLexicon
 from newstrace.analysis.claims.plausible import plausible
+from newstrace.analysis.claims.quotes import find_quotes
 from newstrace.analysis.claims.rules import Found
 from newstrace.analysis.claims.speakers import Speaker
 from newstrace.model import Claim, Entity
@@ -132,6 +133,7 @@ def resolve(
 ) -> list[Claim]:
     """Turn found attributions into Claims: names resolved, media inherited, statuses set."""
     found = [f for f in found if not f.headline or can_speak(f.speaker, text, entities, media)]
+    found = _without_own_voice(found, text, lexicon)
     persons = sorted((e for e in entities if e.kind == "person"), key=lambda e: e.start)
     named_speakers = name_index(
         [f.speaker.text for f in found if f.speaker is not None and f.speaker.kind == "named"]
@@ -320,6 +322,35 @@ def _mark_verified(found: list[Found], text: str) -> None:
                 best = (shared, claim)
         if best is not None:
             best[1].status = check.status
+
+
+_QUOTE_OPENERS = frozenset("\"“„«»‘‚‹'")
+_QUOTE_CLOSERS = frozenset("\"”“»«’‘›'")
+
+
+def _without_own_voice(found: list[Found], text: str, lexicon: ClaimLexicon) -> list[Found]:
+    """Without what the writer says in their own voice: "I think it was the right call", "we
+    found that …", "You say that …" (an interviewer's question) outside any quotation. It is
+    the page speaking, not someone it reports. The writer quoting themselves ("“…,” I said")
+    stays a direct quote; a phrase in quotation marks inside their own sentence ("I called
+    them “collectively intelligent systems”") does not make one."""
+    quotes: list[tuple[int, int]] | None = None
+    kept = []
+    for claim in found:
+        speaker = claim.speaker
+        said = text[claim.start : claim.end].rstrip(" .,;:")
+        quoted = said[:1] in _QUOTE_OPENERS and said[-1:] in _QUOTE_CLOSERS
+        if (
+            speaker is not None
+            and speaker.text.casefold() in lexicon.first_person
+            and not (claim.type == "direct" and quoted)
+        ):
+            if quotes is None:
+                quotes = [(q.start, q.end) for q in find_quotes(text, lexicon.quote_pairs)]
+            if not any(start <= speaker.start < end for start, end in quotes):
+                continue
+        kept.append(claim)
+    return kept
 
 
 def _to_claim(
