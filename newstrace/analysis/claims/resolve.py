@@ -137,7 +137,7 @@ def resolve(
     persons = sorted((e for e in entities if e.kind == "person"), key=lambda e: e.start)
     named_speakers = name_index(
         [f.speaker.text for f in found if f.speaker is not None and f.speaker.kind == "named"]
-        + [e.text for e in persons]
+        + [e.text for e in persons if plausible(e.text, lexicon)]  # not "Fixers: Eddie Mannix"
     )
     named: list[Candidate] = []
     for claim in found:

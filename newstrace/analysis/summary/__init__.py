@@ -39,7 +39,7 @@ def is_current(summary: Summary | None) -> bool:
     return summary is not None and summary.version == SUMMARY_VERSION
 
 
-@stage("summary", reads=["text", "sentences", "title", "claims"], writes=["summary"])
+@stage("summary", reads=["text", "sentences", "title", "claims", "language"], writes=["summary"])
 def summary(article: Article, context: Context) -> Article:
     """Summarise the clean body, in its language, keeping the article's order.
 
