@@ -262,31 +262,161 @@ def _nearest_lexicon_cue(tokens: Tokens, first: int, last: int) -> list[int | No
     return result
 
 
+# What the cue step reads at a verb: its subject ("Trump believes", "they hope") and the
+# clause it opens ("that ...", "to ...").
+_SUBJECTS = ("nsubj", "nsubjpass")
+_CLAUSES = ("ccomp", "xcomp", "advcl")
+_PERSONS = frozenset(("he", "she", "they", "we", "i", "you"))
+_THINGS = frozenset(("it", "this", "that", "there", "which", "what"))
+_CAPITALS = ("XX", "Xx", "X")
+
+
+def _subject_kind(tokens: Tokens, subject: int | None) -> str:
+    """A subject as a kind: a personal pronoun, "who", a thing, a name, a noun, or none."""
+    if subject is None:
+        return "none"
+    word = tokens.lower[subject]
+    if word in _PERSONS:
+        return "pron"
+    if word == "who":
+        return "who"
+    if word in _THINGS:
+        return "it"
+    pos = tokens.pos[subject]
+    return {"PROPN": "propn", "NOUN": "noun"}.get(pos, pos.lower())
+
+
+def _clause_kind(tokens: Tokens, kids: list[int], children: dict[int, list[int]]) -> str:
+    """The clause a token opens: a complement led by "that", else its clausal dependency."""
+    for kid in kids:
+        if tokens.dep[kid] == "ccomp" and any(
+            tokens.dep[k] == "mark" and tokens.lower[k] == "that" for k in children.get(kid, [])
+        ):
+            return "that"
+    deps = {tokens.dep[kid] for kid in kids}
+    return next((dep for dep in _CLAUSES if dep in deps), "none")
+
+
+def _quoted_below(tokens: Tokens, first: int, last: int) -> list[bool]:
+    """Per token of a sentence, whether a token of its subtree's stretch of the sentence
+    (from its leftmost to its rightmost descendant) other than itself is inside quotes."""
+    bounds = [[index, index] for index in range(first, last)]
+    for index in range(first, last):
+        child = index
+        for _ in range(40):
+            parent = tokens.head[child]
+            if parent == child:
+                break
+            bound = bounds[parent - first]
+            bound[0], bound[1] = min(bound[0], index), max(bound[1], index)
+            child = parent
+    counts = [0]
+    for index in range(first, last):
+        counts.append(counts[-1] + tokens.quoted[index])
+    return [
+        counts[high - first + 1] - counts[low - first] > tokens.quoted[index]
+        for index, (low, high) in zip(range(first, last), bounds, strict=True)
+    ]
+
+
+def _speaker_colon(tokens: Tokens, first: int, last: int) -> dict[int, str]:
+    """A transcript's or a headline's speaker ("PENCE:", "Pat Caddell:"): up to five
+    capitalised words opening the sentence (after its quotation marks), then a colon."""
+    start = first
+    while start < last and tokens.shape[start] not in ("X", "XX", "Xx", "x", "mixed", "d"):
+        start += 1
+    end = start
+    while end < last and end - start < 5:
+        if not (tokens.shape[end] in _CAPITALS or (tokens.lower[end] == "." and end > start)):
+            break
+        end += 1
+    if end in (start, last) or tokens.lower[end] != ":":
+        return {}
+    caps = all(tokens.shape[i] in ("XX", "X") or tokens.lower[i] == "." for i in range(start, end))
+    marks = dict.fromkeys(range(start, end), "name")
+    marks[end] = "colon-caps" if caps else "colon"
+    return marks
+
+
+def _has_rule_cue(tokens: Tokens, sentence: int, paragraph: int) -> str:
+    """Whether a sentence of the paragraph holds a cue of the rules ("x": no such sentence)."""
+    if not 0 <= sentence < len(tokens.sentence_tokens):
+        return "x"
+    if tokens.sentence_paragraph[sentence] != paragraph:
+        return "x"
+    first, last = tokens.sentence_tokens[sentence]
+    return str("cue" in tokens.rule_role[first:last])
+
+
 def cue_features(tokens: Tokens, sentence: int) -> list[list[str]]:
     """Features of each token of a sentence, for finding cues."""
     first, last = tokens.sentence_tokens[sentence]
     own = described(tokens)
     nearest = _nearest_lexicon_cue(tokens, first, last)
-    children: dict[int, list[str]] = {}
+    children: dict[int, list[int]] = {}
     for index in range(first, last):
         if tokens.head[index] != index:
-            children.setdefault(tokens.head[index], []).append(tokens.dep[index])
+            children.setdefault(tokens.head[index], []).append(index)
+    subjects = {
+        index: next((k for k in children.get(index, []) if tokens.dep[k] in _SUBJECTS), None)
+        for index in range(first, last)
+    }
+    quoted_below = _quoted_below(tokens, first, last)
+    speaker = _speaker_colon(tokens, first, last)
+    # Around the sentence: the rules' cues in its neighbours, whether it opens a paragraph.
+    paragraph = tokens.sentence_paragraph[sentence]
+    opens = str(sentence == 0 or tokens.sentence_paragraph[sentence - 1] != paragraph)
+    context = [
+        "pc=" + _has_rule_cue(tokens, sentence - 1, paragraph),
+        "ncue=" + _has_rule_cue(tokens, sentence + 1, paragraph),
+        "pf=" + opens,
+    ]
     quoted = str(any(tokens.quoted[first:last]))
     result = []
     for index in range(first, last):
         features = list(own[index])
         distance = nearest[index - first]
         lemma = tokens.lemma[index]
+        head = tokens.head[index]
         features.append("nc=" + (_bucket(distance) if distance is not None else "none"))
-        kids = sorted(set(children.get(index, [])))
-        features.extend("c=" + dep for dep in kids)
-        features.append("l|c=" + lemma + "|" + ("ccomp" if "ccomp" in kids else "-"))
+        kids = children.get(index, [])
+        deps = sorted({tokens.dep[kid] for kid in kids})
+        features.extend("c=" + dep for dep in deps)
+        features.append("l|c=" + lemma + "|" + ("ccomp" if "ccomp" in deps else "-"))
         features.append("l|d=" + lemma + "|" + tokens.dep[index])
-        features.append("hx=" + str(tokens.lexicon_cue[tokens.head[index]]))
+        features.append("hl|d=" + tokens.lemma[head] + "|" + tokens.dep[index])
+        # Lemma pairs with each neighbour ("say|friday", "accord|to"), their lemma × dependency.
+        before = tokens.lemma[index - 1] if index > first else "<s>"
+        after = tokens.lemma[index + 1] if index + 1 < last else "</s>"
+        features.append("l-1|l=" + before + "|" + lemma)
+        features.append("l|l+1=" + lemma + "|" + after)
+        for offset in (-1, 1):
+            other = index + offset
+            if first <= other < last:
+                features.append(f"{offset}:l|d=" + tokens.lemma[other] + "|" + tokens.dep[other])
+        features.append("hx=" + str(tokens.lexicon_cue[head]))
         features.append("pos=" + ("first" if index == first else _bucket(index - first)))
         features.append("end=" + _bucket(last - 1 - index))
-        features.append("root=" + str(tokens.head[index] == index))
+        features.append("root=" + str(head == index))
         features.append("sq=" + quoted)
+        # The subject, the clause, a quotation under the token: "they hope that", "X believes".
+        subject = subjects[index]
+        kind = ""
+        if subject is None and tokens.dep[index] in ("conj", "xcomp") and head != index:
+            subject = subjects.get(head)  # "... and added", "declined to comment"
+            kind = "^" if subject is not None else ""
+        kind += _subject_kind(tokens, subject)
+        clause = _clause_kind(tokens, kids, children)
+        features += [
+            "sk=" + kind,
+            "cl=" + clause,
+            "sk|cl=" + kind + "|" + clause,
+            "p|sk|cl=" + tokens.pos[index] + "|" + kind + "|" + clause,
+            "l|sk=" + lemma + "|" + kind,
+            "qt=" + str(quoted_below[index - first]),
+            "spk=" + speaker.get(index, "-"),
+        ]
+        features += context
         result.append(features)
     return result
 
