@@ -38,7 +38,7 @@ log = logging.getLogger("newstrace")
 
 MODELS = Path(__file__).resolve().parents[2] / "data" / "models"
 # The artifact the claims stage loads for a language, when it is there.
-ARTIFACTS = {"en": "attribution-en-1"}
+ARTIFACTS = {"en": "attribution-en-2"}
 # Share of a content's characters inside quotation marks for it to be a direct quote.
 DIRECT_SHARE = 0.6
 
