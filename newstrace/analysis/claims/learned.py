@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,7 +33,7 @@ from newstrace.analysis.claims.features import (
 )
 from newstrace.analysis.claims.lexicon import ClaimLexicon, lexicon
 from newstrace.analysis.claims.rules import Extractor, Found
-from newstrace.analysis.claims.speakers import Speaker, classify, medium_after
+from newstrace.analysis.claims.speakers import MAX_ROLE_WORDS, Speaker, classify, medium_after
 
 log = logging.getLogger("newstrace")
 
@@ -146,7 +147,7 @@ def attribution_model(language: str | None) -> AttributionModel | None:
 
 
 def _speaker(
-    text: str, span: Span, sentence_start: int, lex: ClaimLexicon, speech: bool
+    text: str, span: Span, sentence_start: int, lex: ClaimLexicon, speech: bool, cue_start: int
 ) -> Speaker | None:
     """A source span as a speaker: the name, and after its first comma the role. A word
     that cannot speak alone ("it", "this") is one only before a speech verb ("it said")."""
@@ -161,11 +162,21 @@ def _speaker(
         return None
     kind = kind or "phrase"
     if name_end == end:
+        # "Vladimir Rogov, the figure steering the “We are with Russia” initiative, spoke":
+        # an appositive between the source and its cue is the speaker's role.
+        between = _APPOSITIVE.match(text, end, cue_start) if cue_start > end else None
+        if between and len(between.group(1).split()) <= MAX_ROLE_WORDS:
+            r_start, r_end = between.span(1)
+            return Speaker(start, end, name, kind, text[r_start:r_end], r_start, r_end)
         return Speaker(start, end, name, kind)
     role_start = comma + 1
     while role_start < end and text[role_start] == " ":
         role_start += 1
     return Speaker(start, comma, name, kind, text[role_start:end], role_start, end)
+
+
+# ", a role in lower case," and nothing else between a source and its cue.
+_APPOSITIVE = re.compile(r"\s*,\s*([^\W\d_A-Z][^,;:.!?()]*?)\s*,\s*$")
 
 
 @cache
@@ -194,7 +205,9 @@ def _found(
     sentence_end = tokens.ends[last - 1]
     speech = any(tokens.lexicon_cue[i] for i in tokens.tokens_of(tagged.cue))
     speaker = (
-        _speaker(text, tagged.source, tokens.starts[first], lex, speech) if tagged.source else None
+        _speaker(text, tagged.source, tokens.starts[first], lex, speech, tagged.cue[0])
+        if tagged.source
+        else None
     )
     if tagged.source and (speaker is None or _names_words(speaker.text, lex.code)):
         # "it reminds", "The statements suggest": no one to credit; the cue stays.
