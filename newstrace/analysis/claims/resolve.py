@@ -328,6 +328,12 @@ _QUOTE_OPENERS = frozenset("\"“„«»‘‚‹'")
 _QUOTE_CLOSERS = frozenset("\"”“»«’‘›'")
 
 
+def _quoted_whole(text: str, claim: Found) -> bool:
+    """Whether what was said opens and closes with quotation marks."""
+    said = text[claim.start : claim.end].rstrip(" .,;:")
+    return said[:1] in _QUOTE_OPENERS and said[-1:] in _QUOTE_CLOSERS
+
+
 def _without_own_voice(found: list[Found], text: str, lexicon: ClaimLexicon) -> list[Found]:
     """Without what the writer says in their own voice: "I think it was the right call", "we
     found that …", "You say that …" (an interviewer's question) outside any quotation. It is
@@ -338,12 +344,10 @@ def _without_own_voice(found: list[Found], text: str, lexicon: ClaimLexicon) -> 
     kept = []
     for claim in found:
         speaker = claim.speaker
-        said = text[claim.start : claim.end].rstrip(" .,;:")
-        quoted = said[:1] in _QUOTE_OPENERS and said[-1:] in _QUOTE_CLOSERS
         if (
             speaker is not None
             and speaker.text.casefold() in lexicon.first_person
-            and not (claim.type == "direct" and quoted)
+            and not (claim.type == "direct" and _quoted_whole(text, claim))
         ):
             if quotes is None:
                 quotes = [(q.start, q.end) for q in find_quotes(text, lexicon.quote_pairs)]

@@ -418,13 +418,24 @@ def summarize_with(
     # one the sentence it leans on is taken first, and it may follow. OrangeSum, 5-fold
     # CV, R2 against neither: 9.66 (9.80) at 1 sentence, 10.63 (10.35) at 3.
     alone = sentences == 1 and words is None
+    named: dict[int, str] = {}
+
+    def shown_text(index: int) -> str:
+        """The sentence as shown, a pronoun speaker with its name; made once, on demand."""
+        if index not in named:
+            named[index] = _speaker_named(article, *spans[index], claims)
+        return named[index]
+
+    # The raw text first: only a sentence that leans back as written is read as shown.
     leaning = [
-        index > 0 and leans_back(_speaker_named(article, start, end, claims), article.language)
+        index > 0
+        and leans_back(article.text[start:end], article.language)
+        and leans_back(shown_text(index), article.language)
         for index, (start, end) in enumerate(spans)
     ]
     # A word budget counts the words shown, resolved speakers' names included.
     word_counts = (
-        [len(_tokens(_speaker_named(article, s, e, claims))) for s, e in spans]
+        [len(_tokens(shown_text(i))) for i in range(len(spans))]
         if words is not None
         else [0] * len(spans)
     )
@@ -454,9 +465,6 @@ def summarize_with(
             break
     chosen.sort()
     shown = [
-        SummarySentence(
-            text=_speaker_named(article, *spans[i], claims), start=spans[i][0], end=spans[i][1]
-        )
-        for i in chosen
+        SummarySentence(text=shown_text(i), start=spans[i][0], end=spans[i][1]) for i in chosen
     ]
     return Summary(sentences=shown, text=" ".join(s.text for s in shown), version=SUMMARY_VERSION)
