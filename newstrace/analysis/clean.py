@@ -5,8 +5,10 @@ related_headline, duplicate, byline, metadata, copyright, credit, url, author_bi
 breadcrumb, obfuscated); kept lines are never altered, but for pieces cut out of them, also
 recorded: a headline glued to the first paragraph (`title`), a hover card inside a sentence
 ("Ilhan OmarIlhan OmarHillicon Valley: … MORE", `hover_card`), a teaser between sentences
-("… he said. READ MORE: Boris faces revolt. The vote…", `teaser`) and a sentence in which
-the site describes itself ("Le site Web Newsweek diffuse les nouvelles.", `site_description`).
+("… he said. READ MORE: Boris faces revolt. The vote…", `teaser`), a sentence in which
+the site describes itself ("Le site Web Newsweek diffuse les nouvelles.", `site_description`)
+or speaks to its reader about the page ("We use cookies to …", `notice`), and an
+advertisement's label between sentences ("… Ursache? Anzeige Anzeige Krefeld.", `ad_label`).
 The words come from the `[furniture]`, `[related]`, `[byline]`, `[copyright]` and `[bio]`
 sections of every `lang/<iso>.toml` at once: furniture is often in another language than
 the article, and the language stage runs after this one.
@@ -123,6 +125,11 @@ SENTENCE_END = (".", "!", "?", "…", ".»", ".”", '."', "!»", "?»")
 SENTENCE_END_CHARS = (".", "!", "?", "…", "»", "”", '"', "’", ")", "]")
 # A figure or a quotation mark: a sentence with one tells something, not what the site is.
 NOT_DESCRIPTION = re.compile(r'[\d«»“”„"‹›]')
+QUOTATION = re.compile(r'[«»“”„"‹›]')
+# A page notice is a sentence or two of its own; a longer "sentence" holding notice words is
+# story text glued to a widget's words (no full stop between them), and a cut would take the
+# story with it: on the dev corpora notices ran 4-31 words, glued runs 60 and more.
+MAX_NOTICE_WORDS = 40
 _FRAGMENT_SPLIT = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -150,6 +157,9 @@ class CleanRules:
     site_filler: frozenset[str]
     openers: frozenset[str]
     home: frozenset[str]
+    notice: re.Pattern[str] | None
+    reader_words: frozenset[str]
+    ad_label: re.Pattern[str] | None
 
 
 class _Blanks(dict[int, int | str]):
@@ -231,6 +241,21 @@ def rules() -> CleanRules:
         site_filler=_word_set("furniture.site_filler"),
         openers=frozenset(w for w in langdata.union("entities.not_names") if w.istitle()),
         home=frozenset(line_key(h) for h in langdata.union("furniture.breadcrumb_home")),
+        notice=_anywhere_pattern(langdata.union("furniture.notice_words")),
+        reader_words=frozenset(langdata.union("furniture.reader_words")),
+        ad_label=_ad_label_pattern(langdata.union("furniture.ad_labels")),
+    )
+
+
+def _ad_label_pattern(entries: list[str]) -> re.Pattern[str] | None:
+    """An advertisement's label, once or repeated ("Anzeige Anzeige"), at the start of a line
+    or after a sentence's end, before the next word (`_cut_ad_labels` checks its capital)."""
+    words = sorted({re.escape(e.strip()) for e in entries if e.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    label = "(?:" + "|".join(words) + ")"
+    return re.compile(
+        r"(?:^|(?<=[.!?…\"»”’]))\s*(" + label + r"(?:\s+" + label + r")*)\s+(?=[\"«“„']?(\w))"
     )
 
 
@@ -583,8 +608,65 @@ def _cut_inline(article: Article, lines: list[str], current: CleanRules) -> list
                 continue  # a furniture line of its own: the line rules take it
             article.removed.append(Removed(text=line[start:end].strip(), reason="teaser"))
             line = (line[:start].rstrip() + " " + line[end:].lstrip()).strip()
+        line = _cut_ad_labels(article, line, current)
+        line = _cut_notices(article, line, current)
         lines[index] = _cut_site_descriptions(article, line, current)
     return dangling
+
+
+def _cut_ad_labels(article: Article, line: str, current: CleanRules) -> str:
+    """A line without the advertisement labels standing between its sentences ("… als
+    Ursache? Anzeige Anzeige Krefeld. Im Krefelder Zoo …"): a label alone is one only before
+    a capitalised word ("Anzeige erstattet" is a complaint filed, and stays)."""
+    if current.ad_label is None:
+        return line
+    cuts = [
+        found
+        for found in current.ad_label.finditer(line)
+        if found.group(2)[0].isupper() or len(found.group(1).split()) > 1
+    ]
+    for found in reversed(cuts):
+        article.removed.append(Removed(text=found.group(1), reason="ad_label"))
+        line = (line[: found.start()].rstrip() + " " + line[found.end() :]).strip()
+    return line
+
+
+def _cut_notices(article: Article, line: str, current: CleanRules) -> str:
+    """A line without the sentences in which the site speaks to its reader about the page:
+    cookies and consent, subscriptions and sign-ins, ad blockers, blocked access ("We use
+    cookies to ensure that we give you the best experience on our website.")."""
+    if current.notice is None or not current.notice.search(line_key(line)):
+        return line
+    if is_furniture(line, current):
+        return line  # a furniture line of its own: the line rules take it whole
+    bounds = [0, *(m.end() for m in SENTENCE_SPLIT.finditer(line)), len(line)]
+    kept: list[str] = []
+    for start, end in itertools.pairwise(bounds):
+        sentence = line[start:end]
+        if is_notice(sentence, current):
+            article.removed.append(Removed(text=sentence.strip(), reason="notice"))
+        else:
+            kept.append(sentence)
+    return "".join(kept).rstrip() if len(kept) < len(bounds) - 1 else line
+
+
+def is_notice(sentence: str, current: CleanRules) -> bool:
+    """A sentence with a page notice's word (`[furniture] notice_words`) in which the site
+    addresses its reader or speaks as itself (`reader_words`: "you", "Sie", "wir"), not
+    quoting anyone and not asking: "Wir verwenden auf unserer Webseite Cookies …", "To
+    continue viewing content, please sign in with your existing account or subscribe."."""
+    if current.notice is None or QUOTATION.search(sentence):
+        return False
+    if len(sentence.split()) > MAX_NOTICE_WORDS or sentence.rstrip().endswith("?"):
+        return False  # too long (see above), or a question put to the reader by the story
+    if not current.notice.search(line_key(sentence)):
+        return False
+    for position, word in enumerate(WORD.findall(sentence)):
+        if word in current.reader_words:
+            return True
+        if position == 0 and word[:1].isupper() and word.lower() in current.reader_words:
+            return True
+    return False
 
 
 def _dangling_marker(line: str, current: CleanRules) -> int | None:
