@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from conftest import DEV
 
-from benchmarks.stories import synthetic
+from benchmarks.stories import _digest, load_vectors, synthetic
 from newstrace.stories.encoders import HashedEncoder
 from newstrace.stories.features import StoryFeatures, words
 from newstrace.stories.index import MAX_POSTINGS, MAX_VOCABULARY, StoryIndex
@@ -97,6 +99,48 @@ def test_a_backfilled_article_joins_its_story_after_months_of_newer_ones(
     again = replace(story[0], article_id="again", time=(story[0].time or 0.0) + 3600)
     found, _ = index.assign(again)
     assert index.resolve(found) == index.resolve(home)
+
+
+def _partition(index: StoryIndex, assigned: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for article, story in assigned.items():
+        groups.setdefault(index.resolve(story), set()).add(article)
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_the_correction_step_decides_a_window_whatever_order_it_arrived_in(
+    blurbs: list[StoryFeatures],
+) -> None:
+    # The last 30 days of blurbs with their e5 vectors (those the pair model is fitted on):
+    # one window, ingested in publication order and shuffled.
+    vectors = load_vectors()
+    rows = [json.loads(line) for line in (DEV / "stories_itn.jsonl").open(encoding="utf-8")]
+    texts = {row["id"]: row["text"] for row in rows}
+    newest = blurbs[-1].time or 0.0
+    window = []
+    for item in blurbs:
+        if (item.time or 0.0) > newest - 30 * DAY:
+            vector = vectors[_digest(texts[item.article_id])]
+            vector = (vector / (float(np.linalg.norm(vector)) or 1.0)).astype(np.float32)
+            window.append(replace(item, vector=vector))
+    assert len(window) > 100
+    found = []
+    for seed in (None, 1, 2):
+        arrived = list(window)
+        if seed is not None:
+            random.Random(seed).shuffle(arrived)
+        index = StoryIndex(StoryConfig())
+        assigned = {f.article_id: index.assign(f)[0] for f in arrived}
+        online = _partition(index, assigned)
+        members = [(index.resolve(assigned[f.article_id]), f) for f in arrived]
+        assigned.update(index.refine(members))
+        found.append((online, _partition(index, assigned)))
+        assert sorted(a for group in found[-1][1] for a in group) == sorted(
+            f.article_id for f in window
+        )
+    # The online step depends on the order; after the correction step it does not.
+    assert found[0][0] != found[1][0] or found[0][0] != found[2][0]
+    assert found[0][1] == found[1][1] == found[2][1]
 
 
 def test_two_stories_of_one_event_merge_and_the_absorbed_id_redirects(

@@ -2,10 +2,13 @@
 
 Ingest assigns each article once, when it arrives (`service.assign_features`): the first
 articles of an event seed its story, and a wrong early join stays unless a later article
-bridges two stories (a merge). The correction step takes every article of the last window
-of publication time (30 days before the newest), in their order, out of its story and
-assigns it again against everything now known (`StoryIndex.refine`): what an early join
-glued splits off, what a bridge joins merges. It runs on demand (`newstrace restory
+bridges two stories (a merge); what arrived out of order (a backfill, several writers)
+shapes the stories. The correction step decides the last window of publication time (30
+days before the newest) again (`StoryIndex.refine`): every article of the window leaves
+its story and the window is assigned anew in publication order, against the older
+stories around it; then each article in turn leaves and is assigned once more, so what an
+early join glued splits off and what a bridge joins merges. After it, the window's stories
+no longer depend on the order its dated articles came in. It runs on demand (`newstrace restory
 --recent`, e.g. nightly), not inside ingest, so that what concurrent writers decide stays
 the same as one writer would (docs/stories.md).
 

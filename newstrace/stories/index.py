@@ -527,31 +527,59 @@ class StoryIndex:
         self.redirects[absorbed] = survivor
 
     def refine(self, members: Sequence[tuple[str, StoryFeatures]]) -> dict[str, str]:
-        """The correction step over a window's articles, given with their story: each in
-        turn leaves its story and is assigned again (to the story it fits best now, or a new
-        one, merging what it bridges), so early mistakes of the online step are undone
-        whatever the arrival order. Returns article id -> story for the articles that moved.
+        """The correction step over a window's articles, given with their story.
+
+        First the window is decided again in publication order (undated articles keep the
+        order given): every article leaves its story, then each is assigned in turn, so
+        what the online step made of the arrival order (a backfill, several writers) does
+        not last. Then each article in turn leaves its story once more and is assigned to
+        the story it fits best now (or a new one, merging what it bridges), which splits
+        off what an early join glued. Stories outside the window are context: they keep
+        their members and may take window articles in. A story formed again keeps its
+        old id while that id is free. Returns article id -> story for the articles that
+        moved (their final story, merges followed).
         """
-        moved: dict[str, str] = {}
-        for story_id, item in members:
-            current = self.resolve(story_id)
-            story = self.stories.get(current)
-            if story is None:
+        window = sorted(members, key=lambda pair: (pair[1].time or 0.0, pair[1].article_id))
+        before = {item.article_id: self.resolve(story) for story, item in window}
+        for story_id, item in window:
+            self._leave(self.resolve(story_id), item)
+        assigned: dict[str, str] = {}
+        for _, item in window:
+            old = before[item.article_id]
+            fresh = old if old not in self.stories and old not in self.redirects else None
+            assigned[item.article_id] = self.assign(item, new_id=fresh or self._new_id(item))[0]
+        for _, item in window:
+            current = self.resolve(assigned[item.article_id])
+            if current not in self.stories:
                 continue
-            if story.size <= 1:
-                self.forget(current)
-            else:
-                story.remove(item, *self.units(item))
-                self._place(story)
-            self.documents -= 1
-            self.df.subtract(set(item.keys) | set(item.words))
-            fresh = current if current not in self.stories else item.article_id
-            if fresh in self.stories or fresh in self.redirects:
-                fresh = f"{item.article_id}.{len(self.stories)}"
-            found, _ = self.assign(item, new_id=fresh)
-            if found != current:
-                moved[item.article_id] = found
-        return {article: self.resolve(story) for article, story in moved.items()}
+            self._leave(current, item)
+            fresh = current if current not in self.stories else self._new_id(item)
+            assigned[item.article_id] = self.assign(item, new_id=fresh)[0]
+        moved = {}
+        for article, story in assigned.items():
+            final = self.resolve(story)
+            if final != self.resolve(before[article]):
+                moved[article] = final
+        return moved
+
+    def _leave(self, story_id: str, item: StoryFeatures) -> None:
+        """Take an article out of its story (forgotten when it was the story's last)."""
+        story = self.stories.get(story_id)
+        if story is None:
+            return
+        if story.size <= 1:
+            self.forget(story_id)
+        else:
+            story.remove(item, *self.units(item))
+            self._place(story)
+        self.documents -= 1
+        self.df.subtract(set(item.keys) | set(item.words))
+
+    def _new_id(self, item: StoryFeatures) -> str:
+        """An id for a story an article starts again: its own, unless already taken."""
+        if item.article_id not in self.stories and item.article_id not in self.redirects:
+            return item.article_id
+        return f"{item.article_id}.{len(self.stories)}"
 
     def resolve(self, story_id: str) -> str:
         """The story an id stands for now (a merged story's id redirects to its survivor,
