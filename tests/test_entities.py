@@ -129,6 +129,37 @@ def test_entities_without_model_full_name_reused_by_surname_is_a_person() -> Non
     assert full == {"person:tara-reid"} and alone == {("person", "person:tara-reid")}
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "persons"),
+    [
+        # a title or role before the given name is no part of the name or its key
+        (
+            "de",
+            "Der Mittelgewichtler trifft am Samstag in Cardiff auf Landsmann Liam Williams.",
+            {("Liam Williams", "person:liam-williams")},
+        ),
+        (
+            "de",
+            "Der saarländische Innenminister Klaus Bouillon begründet das so.",
+            {("Klaus Bouillon", "person:klaus-bouillon")},
+        ),
+        (
+            "es",
+            "Un planteamiento similar presentó el candidato Enrique Gómez en Bogotá.",
+            {("Enrique Gómez", "person:enrique-gomez")},
+        ),
+        # a given name with nothing after it names a place or a thing, not a person
+        ("es", "Las lluvias afectaron a Nuevo León durante el fin de semana.", set()),
+        ("de", "Touristen fotografieren den Checkpoint Charlie in Berlin.", set()),
+    ],
+)
+def test_entities_without_model_a_person_starts_at_the_given_name(
+    language: str, text: str, persons: set[tuple[str, str]]
+) -> None:
+    found = {(e.text, e.key) for e in find_entities(text, language, [], None) if e.kind == "person"}
+    assert found == persons
+
+
 def test_entities_russian_case_endings_still_find_the_country() -> None:
     text = "Добровольцы из Германии, Франции и Соединённых Штатов воюют на стороне России."
     keys = {e.key for e in find_entities(text, "ru", [], None)}

@@ -262,14 +262,31 @@ def rule_candidates(
         ):
             key = _key("organization", surface, gaz)[0]
             found.append(Candidate(start, end, "organization", key, 0, False))
-        elif len(words) >= 2 and any(fold_word(w) in gaz.given_names for w in words[:2]):
-            # "Maria Lopez", and "Senator Maria Lopez": a title may stand before the name.
-            found.append(Candidate(start, end, "person", _key("person", surface, gaz)[0], 2, False))
+        elif (person := _person_in(surface, gaz)) is not None:
+            first = start + person
+            key = _key("person", text[first:end], gaz)[0]
+            found.append(Candidate(first, end, "person", key, 2, False))
         elif keep_other and not rules.capitalised_nouns:
             key, fixed = _key("other", surface, gaz)
             kind = key.split(":", 1)[0] if fixed else "other"
             found.append(Candidate(start, end, kind, key, 3, fixed))
     return found
+
+
+def _person_in(surface: str, gaz: Gazetteer) -> int | None:
+    """Where a person's name starts in a capitalised span, when it is one: a span of two
+    words or more opening with a given name ("Maria Lopez"), or with a word before one
+    ("Senator Maria Lopez", "Landsmann Liam Williams"), a title or role that is left out
+    of the name and its key; with no word after the given name ("Nuevo León", "Checkpoint
+    Charlie", "Sohn Trey") it is no person."""
+    words = list(TOKEN.finditer(surface))
+    if len(words) < 2:
+        return None
+    if fold_word(words[0].group()) in gaz.given_names:
+        return 0
+    if len(words) >= 3 and fold_word(words[1].group()) in gaz.given_names:
+        return words[1].start()
+    return None
 
 
 def _pieces(text: str, sentences: list[Sentence]) -> list[tuple[int, int]]:
