@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -639,15 +640,7 @@ def _cut_notices(article: Article, line: str, current: CleanRules) -> str:
         return line
     if is_furniture(line, current):
         return line  # a furniture line of its own: the line rules take it whole
-    bounds = [0, *(m.end() for m in SENTENCE_SPLIT.finditer(line)), len(line)]
-    kept: list[str] = []
-    for start, end in itertools.pairwise(bounds):
-        sentence = line[start:end]
-        if is_notice(sentence, current):
-            article.removed.append(Removed(text=sentence.strip(), reason="notice"))
-        else:
-            kept.append(sentence)
-    return "".join(kept).rstrip() if len(kept) < len(bounds) - 1 else line
+    return _cut_sentences(article, line, lambda s: is_notice(s, current), "notice")
 
 
 def is_notice(sentence: str, current: CleanRules) -> bool:
@@ -736,12 +729,19 @@ def _run_on(line: str, start: int, end: int, current: CleanRules) -> int | None:
 
 def _cut_site_descriptions(article: Article, line: str, current: CleanRules) -> str:
     """A line without the sentences in which the site describes itself."""
+    return _cut_sentences(
+        article, line, lambda s: is_site_description(s, current), "site_description"
+    )
+
+
+def _cut_sentences(article: Article, line: str, wanted: Callable[[str], bool], reason: str) -> str:
+    """A line without its sentences that are `wanted` out, each recorded with `reason`."""
     bounds = [0, *(m.end() for m in SENTENCE_SPLIT.finditer(line)), len(line)]
     kept: list[str] = []
     for start, end in itertools.pairwise(bounds):
         sentence = line[start:end]
-        if is_site_description(sentence, current):
-            article.removed.append(Removed(text=sentence.strip(), reason="site_description"))
+        if wanted(sentence):
+            article.removed.append(Removed(text=sentence.strip(), reason=reason))
         else:
             kept.append(sentence)
     return "".join(kept).rstrip() if len(kept) < len(bounds) - 1 else line
