@@ -236,3 +236,27 @@ def test_the_writers_own_voice_is_no_attribution(tmp_path: Path) -> None:
     claims = analyse(memoir).claims
     assert [(c.type, c.speaker) for c in claims if "Your Honor" in c.text] == [("direct", "I")]
     assert not [c for c in claims if "judge listened" in c.text and c.speaker]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "pronoun", "meant"),
+    [
+        ("Jennifer Albrecht", "Kevin Brandt", "Sie", "Jennifer Albrecht"),
+        ("Kevin Brandt", "Jennifer Albrecht", "Er", "Kevin Brandt"),
+    ],
+)
+def test_a_derived_given_name_gender_steers_the_pronoun(
+    first: str, second: str, pronoun: str, meant: str
+) -> None:
+    # "Jennifer" and "Kevin" are in genders.toml's derived blocks (scripts/name_genders.py),
+    # not the hand-written ones: the pronoun skips the later speaker of the other gender.
+    from newstrace.analysis.claims.resolve import given_name_genders
+
+    assert given_name_genders()["jennifer"] == "f" and given_name_genders()["kevin"] == "m"
+    text = (
+        f"{first} sagte, die Stadt brauche mehr Busse. {second} sagte, das Geld fehle.\n"
+        f"{pronoun} sagte, man werde es trotzdem versuchen."
+    )
+    claim = next(c for c in extract_claims(text, [], "de") if c.start > text.index("\n"))
+    assert text[claim.speaker_start : claim.speaker_end] == pronoun  # type: ignore[misc]
+    assert claim.speaker == meant
