@@ -52,8 +52,9 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -367,6 +368,24 @@ def existing() -> tuple[list[str], set[str]]:
     return entries, {fold_word(e) for e in entries}
 
 
+def cached(path: Path, compute: Callable[[], Any]) -> Any:
+    """What `compute` gives, kept as JSON at `path` and read from there on the next run."""
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    found = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), "utf-8")
+    return found
+
+
+def write_report(path: Path, verdicts: Sequence[tuple[str, dict[str, Any], str]]) -> None:
+    """One tab-separated row per name: its counts, then its verdict."""
+    columns = list(verdicts[0][1]) if verdicts else []
+    rows = ["\t".join([n, *(str(c[k]) for k in columns), v]) for n, c, v in verdicts]
+    head = "\t".join(["name", *columns, "verdict"])
+    path.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-count", type=int, default=3)
@@ -376,22 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="rewrite given_names.txt")
     parser.add_argument("--report", type=Path, help="write every candidate and its verdict")
     args = parser.parse_args(argv)
-    cached = args.cache / f"ner-every{args.every}.json"
-    if cached.exists():
-        found = json.loads(cached.read_text(encoding="utf-8"))
-    else:
-        found = run_ner(args.every)
-        args.cache.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), "utf-8")
+    found = cached(args.cache / f"ner-every{args.every}.json", lambda: run_ner(args.every))
     verdicts = judge(found, args.every, args.min_count, args.min_docs)
     if args.report:
-        columns = list(verdicts[0][1]) if verdicts else []
-        rows = [
-            "\t".join([n, *(str(c[k]) for k in columns), v])
-            for n, c, v in sorted(verdicts, key=lambda r: (-r[1]["times"], r[0]))
-        ]
-        head = "\t".join(["name", *columns, "verdict"])
-        args.report.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        write_report(args.report, sorted(verdicts, key=lambda r: (-r[1]["times"], r[0])))
     hand, folded = existing()
     kept = sorted(
         {n for n, _, v in verdicts if v == "keep" and fold_word(n) not in folded},

@@ -35,7 +35,6 @@ a few minutes on one core; its findings are cached under --cache. CI never runs 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -48,7 +47,14 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from newstrace.nlp.names import fold_word  # noqa: E402
-from scripts.given_names import LIST, MODELS, PERSON_LABELS, documents  # noqa: E402
+from scripts.given_names import (  # noqa: E402
+    LIST,
+    MODELS,
+    PERSON_LABELS,
+    cached,
+    documents,
+    write_report,
+)
 
 GENDERS = REPO / "newstrace" / "data" / "gazetteer" / "genders.toml"
 DERIVED_MARK = "# -- derived by scripts/name_genders.py --"
@@ -255,19 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="rewrite genders.toml's derived part")
     parser.add_argument("--report", type=Path, help="write every name, its counts and verdict")
     args = parser.parse_args(argv)
-    cached = args.cache / f"pronouns2-every{args.every}.json"
-    if cached.exists():
-        found = json.loads(cached.read_text(encoding="utf-8"))
-    else:
-        found = run_ner(args.every)
-        args.cache.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(found, ensure_ascii=False, sort_keys=True), "utf-8")
+    found = cached(args.cache / f"pronouns2-every{args.every}.json", lambda: run_ner(args.every))
     verdicts = judge(found, args.min_count, args.min_docs, args.agree)
     if args.report:
-        columns = list(verdicts[0][1]) if verdicts else []
-        rows = ["\t".join([n, *(str(c[k]) for k in columns), v]) for n, c, v in verdicts]
-        head = "\t".join(["name", *columns, "verdict"])
-        args.report.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        write_report(args.report, verdicts)
     for name, row, verdict in verdicts:
         if "CONFLICT" in verdict:
             print(f"conflict: {name} {row} {verdict}", file=sys.stderr)
