@@ -50,7 +50,8 @@ sys.path.insert(0, str(REPO))
 
 from newstrace.model import RawDocument  # noqa: E402
 from newstrace.pipeline import AnalysisError, Context, Pipeline, Stage, default_pipeline  # noqa: E402
-from newstrace.stories.encoders import encoder, story_encoder  # noqa: E402
+from newstrace.stories.centre import LanguageMeans, shipped_path  # noqa: E402
+from newstrace.stories.encoders import STORY_ENCODER, encoder  # noqa: E402
 from newstrace.stories.features import StoryFeatures, features_of, lead  # noqa: E402
 from newstrace.stories.index import StoryIndex, StoryState  # noqa: E402
 from newstrace.stories.scorer import FEATURES, PairModel, fit  # noqa: E402
@@ -216,13 +217,14 @@ def save_vectors(vectors: dict[str, npt.NDArray[np.float32]]) -> None:
     np.savez_compressed(VECTORS, keys=np.array(keys), vectors=quantised)
 
 
-def encode_leads(leads: Sequence[str], write: bool = False) -> list[npt.NDArray[np.float32]]:
-    """The e5 vectors of the leads: from VECTORS, the missing ones encoded (and saved)."""
+def lead_vectors(leads: Sequence[str], write: bool = False) -> list[npt.NDArray[np.float32]]:
+    """The e5 vectors of the leads (not centred): from VECTORS, the missing ones encoded (and
+    saved)."""
     known = load_vectors()
     missing = sorted({_digest(t): t for t in leads if _digest(t) not in known}.items())
     if missing:
         print(f"encoding {len(missing)} leads missing from {VECTORS.name}", file=sys.stderr)
-        model = story_encoder()
+        model = encoder(STORY_ENCODER)
         for start in range(0, len(missing), 32):
             chunk = missing[start : start + 32]
             for (digest, _), row in zip(chunk, model.encode([t for _, t in chunk]), strict=True):
@@ -256,7 +258,7 @@ def load(corpora: Sequence[str] = CORPORA, write_vectors: bool = False) -> Dev:
         article.id = key
         features = features_of(article, np.zeros(0, np.float32))
         staged.append((key, corpus, unit, gold, features, lead(article)))
-    vectors = encode_leads([s[5] for s in staged], write_vectors)
+    vectors = lead_vectors([s[5] for s in staged], write_vectors)
     items = {
         key: Item(key, corpus, fold_of(f"{corpus}:{unit}"), gold, replace(f, vector=v), text)
         for (key, corpus, unit, gold, f, text), v in zip(staged, vectors, strict=True)
@@ -272,6 +274,37 @@ def load(corpora: Sequence[str] = CORPORA, write_vectors: bool = False) -> Dev:
         for p in raw_pairs
     ]
     return Dev(items, pairs)
+
+
+def means_of(dev: Dev, held_out: int | None = None) -> LanguageMeans:
+    """The language means of the dev leads' e5 vectors, without the articles of fold
+    `held_out` (every article when None: the shipped means)."""
+    chosen = [i for i in dev.items.values() if i.fold != held_out]
+    return LanguageMeans.of(
+        [i.features.vector for i in chosen], [i.features.language for i in chosen]
+    )
+
+
+def centred(dev: Dev, means: LanguageMeans) -> Dev:
+    """A copy of `dev` whose vectors have their language's mean taken away, as the story
+    encoder gives them (`newstrace.stories.centre`)."""
+    items = list(dev.items.values())
+    rows = means.centre(
+        np.array([i.features.vector for i in items]), [i.features.language for i in items]
+    )
+    return Dev(
+        {
+            i.key: replace(i, features=replace(i.features, vector=row))
+            for i, row in zip(items, rows, strict=True)
+        },
+        dev.pairs,
+    )
+
+
+def views(dev: Dev) -> dict[int, Dev]:
+    """Per held-out fold, `dev` centred with the means of the other folds' articles: the
+    held-out fold is scored with means that never saw it, as new articles are."""
+    return {fold: centred(dev, means_of(dev, fold)) for fold in range(FOLDS)}
 
 
 # -- scoring ---------------------------------------------------------------------------
@@ -456,11 +489,14 @@ def _objective(dev: Dev, folds: Sequence[int], model: PairModel) -> float:
     return sum(scores) / len(scores)
 
 
-def fold_models(dev: Dev, threshold: float | None = None) -> dict[int, PairModel]:
-    """Per held-out fold: the model fitted on the other folds, its threshold chosen there
-    (or `threshold` when given)."""
+def fold_models(
+    centred_views: dict[int, Dev], threshold: float | None = None
+) -> dict[int, PairModel]:
+    """Per held-out fold: the model fitted on the other folds (of that fold's centred view),
+    its threshold chosen there (or `threshold` when given)."""
     models = {}
     for fold in range(FOLDS):
+        dev = centred_views[fold]
         others = [f for f in range(FOLDS) if f != fold]
         x, y, w = training_rows(dev, others)
         model = fit(x, y, w)
@@ -476,12 +512,14 @@ def fold_models(dev: Dev, threshold: float | None = None) -> dict[int, PairModel
 
 
 def cross_validate(dev: Dev, threshold: float | None = None) -> dict[str, dict[str, float]]:
-    """newstrace, cross-validated: ECB+ and ITN (time order and shuffled) B-cubed, pairs."""
-    models = fold_models(dev, threshold)
+    """newstrace, cross-validated: ECB+ and ITN (time order and shuffled) B-cubed, pairs.
+    Each fold is scored in its own centred view (`views`)."""
+    seen = views(dev)
+    models = fold_models(seen, threshold)
     found: dict[str, dict[str, float]] = {}
 
     def method(items: list[Item], fold: int) -> dict[str, str]:
-        return cluster(items, models[fold])
+        return cluster([seen[fold].items[i.key] for i in items], models[fold])
 
     found["ecbplus"] = _pooled(dev, "ecbplus", method)
     found["itn"] = _pooled(dev, "itn", method)
@@ -490,7 +528,8 @@ def cross_validate(dev: Dev, threshold: float | None = None) -> dict[str, dict[s
     pairs: list[Pair] = []
     for fold, model in models.items():
         chosen = [p for p in dev.pairs if p.fold == fold]
-        decisions += list(model.probabilities(semeval_rows(dev, chosen)) >= model.threshold)
+        rows = semeval_rows(seen[fold], chosen)
+        decisions += list(model.probabilities(rows) >= model.threshold)
         pairs += chosen
     found["semeval"] = pair_accuracy(decisions, pairs)
     found["thresholds"] = {str(f): m.threshold for f, m in models.items()}
@@ -679,10 +718,14 @@ def print_table(table: dict[str, dict[str, dict[str, float]]]) -> None:
 
 
 def train() -> PairModel:
-    """Fit the shipped model on every fold; its threshold: the median of the folds' choices."""
-    dev = load()
-    chosen = [m.threshold for m in fold_models(dev).values()]
+    """Fit the shipped model on every fold, on vectors centred with the means of every dev
+    lead (written beside it); its threshold: the median of the folds' choices."""
+    raw = load()
+    chosen = [m.threshold for m in fold_models(views(raw)).values()]
     threshold = float(np.median(chosen))
+    means = means_of(raw)
+    means.save(shipped_path())
+    dev = centred(raw, means)
     x, y, w = training_rows(dev, range(FOLDS))
     model = fit(
         x,

