@@ -16,6 +16,7 @@ from newstrace.stories.centre import shipped_means
 from newstrace.stories.encoders import HashedEncoder
 from newstrace.stories.features import StoryFeatures, words
 from newstrace.stories.index import MAX_POSTINGS, MAX_VOCABULARY, StoryIndex
+from newstrace.stories.scorer import FEATURES as FEATURES_ORDER
 from newstrace.stories.similarity import StoryConfig
 
 DAY = 86400.0
@@ -225,3 +226,27 @@ def test_a_blurb_repeated_later_in_the_window_joins_its_first_story(
     )
     again = replace(last, article_id="again", time=(last.time or 0.0) + DAY)
     assert index.assign(again)[0] == story
+
+
+def test_figures_count_as_sets_one_figure_among_many_says_little() -> None:
+    # A post with one figure and a page with a list of 54: the figure is among them, but the
+    # two share a story no more for it (the cosine of the sets, 1/√54), whichever comes first.
+    vector = np.zeros(4, np.float32)
+    one = StoryFeatures("post", "de", 0.0, "Musik", numbers=frozenset({"15"}), vector=vector)
+    many = StoryFeatures(
+        "page",
+        "zh",
+        0.0,
+        "Sängerin",
+        numbers=frozenset(str(n) for n in range(10, 64)),
+        vector=vector,
+    )
+    same = StoryFeatures("copy", "en", 0.0, "Copy", numbers=frozenset({"15"}), vector=vector)
+    index = StoryIndex(StoryConfig())
+    place = FEATURES_ORDER.index("numbers")
+    for first, second in ((one, many), (many, one)):
+        state = index.stories.get(first.article_id) or index.stories[index.assign(first)[0]]
+        found = index.features(second, state, 0.0, index.units(second))[place]
+        assert found == pytest.approx(54**-0.5)
+    state = index.stories[index.resolve(one.article_id)]
+    assert index.features(same, state, 0.0, index.units(same))[place] == pytest.approx(1.0)

@@ -85,6 +85,15 @@ def _accumulate(sums: dict[str, float], unit: Mapping[str, float]) -> None:
         sums[key] = sums.get(key, 0.0) + value
 
 
+def number_unit(numbers: frozenset[str]) -> dict[str, float]:
+    """An article's figures as a unit vector: the dot product of two is the cosine of their
+    sets, |A ∩ B| / √(|A| |B|), so one figure found among fifty says little."""
+    if not numbers:
+        return {}
+    weight = 1.0 / math.sqrt(len(numbers))
+    return dict.fromkeys(numbers, weight)
+
+
 def _subtract(sums: dict[str, float], unit: Mapping[str, float]) -> None:
     for key, value in unit.items():
         if key in sums:
@@ -130,8 +139,8 @@ class StoryState:
     keys: Counter[str] = field(default_factory=Counter)
     key_sum: dict[str, float] = field(default_factory=dict)
     word_sums: dict[str, dict[str, float]] = field(default_factory=dict)
-    numbers: Counter[str] = field(default_factory=Counter)
-    number_total: int = 0
+    # Sum of the members' figures as unit vectors (each of an article's n figures 1/√n).
+    number_sum: dict[str, float] = field(default_factory=dict)
     media: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     hours: Counter[int] = field(default_factory=Counter)
@@ -155,9 +164,8 @@ class StoryState:
         bag = self.word_sums.setdefault(language, {})
         _accumulate(bag, word_unit)
         _prune_sum(bag, MAX_WORDS)
-        self.numbers.update(item.numbers)
-        _prune(self.numbers, MAX_NUMBERS)
-        self.number_total += len(item.numbers)
+        _accumulate(self.number_sum, number_unit(item.numbers))
+        _prune_sum(self.number_sum, MAX_NUMBERS)
         self.media.update(item.media)
         if item.time is not None:
             self.hours[_hour(item.time)] += 1
@@ -186,9 +194,7 @@ class StoryState:
         self.languages[language] -= 1
         self.languages = +self.languages
         _subtract(self.word_sums.get(language, {}), word_unit)
-        self.numbers.subtract(item.numbers)
-        self.numbers = +self.numbers
-        self.number_total = max(self.number_total - len(item.numbers), 0)
+        _subtract(self.number_sum, number_unit(item.numbers))
         if item.time is not None:
             self.hours[_hour(item.time)] -= 1
             self.hours = +self.hours
@@ -211,9 +217,8 @@ class StoryState:
             mine = self.word_sums.setdefault(language, {})
             _accumulate(mine, bag)
             _prune_sum(mine, MAX_WORDS)
-        self.numbers.update(other.numbers)
-        _prune(self.numbers, MAX_NUMBERS)
-        self.number_total += other.number_total
+        _accumulate(self.number_sum, other.number_sum)
+        _prune_sum(self.number_sum, MAX_NUMBERS)
         self.media.update(other.media)
         self.languages.update(other.languages)
         self.hours.update(other.hours)
@@ -363,10 +368,7 @@ class StoryIndex:
         keys, words = units
         size = float(story.size)
         language = item.language or "?"
-        if item.numbers:
-            numbers = sum(story.numbers[n] for n in item.numbers) / (len(item.numbers) * size)
-        else:
-            numbers = 0.0
+        numbers = sparse_dot(number_unit(item.numbers), story.number_sum) / size
         gap = 0.0
         if item.time is not None and story.hours:
             hour = _hour(item.time)
@@ -394,10 +396,7 @@ class StoryIndex:
             for language, bag in left.word_sums.items()
         )
         same = sum(count * right.languages[lang] for lang, count in left.languages.items())
-        numbers = 0.0
-        if left.number_total:
-            shared = sum(count * right.numbers[n] for n, count in left.numbers.items())
-            numbers = shared / (left.number_total * right.size)
+        numbers = sparse_dot(left.number_sum, right.number_sum) / pairs
         dated = sum(left.hours.values()) * sum(right.hours.values())
         gap = _mean_gap(left.hours, right.hours) * dated / pairs
         return [
@@ -710,7 +709,7 @@ class StoryIndex:
                 len(s.keys)
                 + len(s.key_sum)
                 + sum(len(b) for b in s.word_sums.values())
-                + len(s.numbers)
+                + len(s.number_sum)
                 + len(s.hours)
                 for s in self.stories.values()
             ),

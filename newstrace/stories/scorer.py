@@ -6,7 +6,7 @@ A logistic regression over a handful of similarities, each defined between two a
 - `entities`       cosine of their IDF-weighted entity keys (the same in every language)
 - `lexical`        cosine of their IDF-weighted words, when both are in one language (else 0)
 - `same_language`  1 when both are in one language
-- `numbers`        share of the first one's figures that the second one has too
+- `numbers`        cosine of the two sets of figures, |A ∩ B| / √(|A| |B|)
 - `time_gap`       log(1 + days between their publication dates), 0 when one is undated
 
 Between an article and a story, each feature is its mean over the story's members (average
