@@ -50,7 +50,7 @@ sys.path.insert(0, str(REPO))
 
 from newstrace.model import RawDocument  # noqa: E402
 from newstrace.pipeline import AnalysisError, Context, Pipeline, Stage, default_pipeline  # noqa: E402
-from newstrace.stories.centre import LanguageMeans, shipped_path  # noqa: E402
+from newstrace.stories.centre import LanguageMeans, shipped_means, shipped_path  # noqa: E402
 from newstrace.stories.encoders import STORY_ENCODER, encoder  # noqa: E402
 from newstrace.stories.features import StoryFeatures, features_of, lead  # noqa: E402
 from newstrace.stories.index import StoryIndex, StoryState  # noqa: E402
@@ -769,8 +769,8 @@ def synthetic(base: Sequence[StoryFeatures], number: int, seed: int = 7) -> Stor
     alike within an epoch, copies from another epoch are unrelated."""
     item = base[number % len(base)]
     epoch = number // len(base)
-    # Noise so that no two articles are equal, small beside e5's compressed cosines
-    # (unrelated texts ~0.78, one story ~0.88): cosine with the original ~0.99.
+    # Noise so that no two articles are equal, small beside the cosines of centred e5
+    # vectors (unrelated texts ~0.1, one story ~0.5): cosine with the original ~0.99.
     noise = np.random.default_rng(seed + number).normal(0, 0.005, item.vector.size)
     vector = (item.vector[_shuffle(epoch, item.vector.size, seed)] + noise).astype(np.float32)
     vector /= float(np.linalg.norm(vector)) or 1.0
@@ -789,7 +789,9 @@ def scale() -> None:
     import resource
 
     started = time.perf_counter()
-    dev = load(("itn",))
+    raw = load(("itn",))
+    means = shipped_means()
+    dev = centred(raw, means if means is not None else means_of(raw))  # as the encoder gives
     base = [replace(i.features, article_id=i.key) for i in ordered(list(dev.items.values()))]
     index = StoryIndex(StoryConfig())
     stored = 0
