@@ -260,3 +260,33 @@ def test_a_derived_given_name_gender_steers_the_pronoun(
     claim = next(c for c in extract_claims(text, [], "de") if c.start > text.index("\n"))
     assert text[claim.speaker_start : claim.speaker_end] == pronoun  # type: ignore[misc]
     assert claim.speaker == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        (
+            "Der Sieg war verdient, sagte Teamchef Michael Kohlmann nach dem Spiel in Kiel.",
+            "Teamchef Michael Kohlmann",
+            "Teamchef",
+        ),
+        (
+            "« Nous irons jusqu'au bout », a déclaré le ministre Gérald Darmanin lundi.",
+            "le ministre Gérald Darmanin",
+            "ministre",
+        ),
+        (
+            "Kremlin spokesman Dmitry Peskov said the talks had been useful.",
+            "Kremlin spokesman Dmitry Peskov",
+            "Kremlin spokesman",
+        ),
+        # A medium's name before the name is no role.
+        ("Reuters' John Smith said the deal was done.", "Reuters' John Smith", None),
+    ],
+)
+def test_a_title_written_before_a_persons_name_is_the_speakers_role(
+    text: str, speaker: str, role: str | None
+) -> None:
+    article = PIPELINE.run(RawDocument(source="role.txt", text=text), Context())
+    [claim] = [c for c in article.claims if c.type != "unattributed"]
+    assert (claim.speaker, claim.role) == (speaker, role)

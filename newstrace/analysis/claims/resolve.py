@@ -12,7 +12,7 @@ from newstrace.analysis.claims.lexicon import ClaimLexicon
 from newstrace.analysis.claims.plausible import plausible
 from newstrace.analysis.claims.quotes import find_quotes
 from newstrace.analysis.claims.rules import Found
-from newstrace.analysis.claims.speakers import Speaker
+from newstrace.analysis.claims.speakers import MAX_ROLE_BEFORE_NAME, Speaker
 from newstrace.model import Claim, Entity
 
 # A pronoun resolves to a named speaker at most this many paragraphs back; further, the
@@ -357,6 +357,41 @@ def _without_own_voice(found: list[Found], text: str, lexicon: ClaimLexicon) -> 
     return kept
 
 
+def _role(text: str, speaker: Speaker, lexicon: ClaimLexicon, entities: list[Entity]) -> str | None:
+    """The speaker's role: the one written beside the name ("Rogov, président du mouvement
+    …"), else a title or role written before a person's name in the speaker's span
+    ("Bundeskanzler Olaf Scholz", "le ministre Gérald Darmanin": "Bundeskanzler",
+    "ministre"), without its determiners; the span itself stays whole."""
+    if speaker.role is not None or speaker.kind != "named":
+        return speaker.role
+    person = next(
+        (
+            e
+            for e in entities
+            if e.kind == "person" and speaker.start < e.start < speaker.end and e.end <= speaker.end
+        ),
+        None,
+    )
+    if person is None:
+        return None
+    found = [
+        m
+        for m in re.finditer(r"\S+", text[speaker.start : person.start])
+        if m.group().casefold() not in lexicon.cue_blockers | lexicon.determiners
+    ]
+    if (
+        not found
+        or len(found) > MAX_ROLE_BEFORE_NAME
+        or not all(m.group()[:1].isalpha() for m in found)
+    ):
+        return None
+    others = [e for e in entities if e is not person]
+    if all(any(e.start <= speaker.start + m.start() < e.end for e in others) for m in found):
+        return None  # "Reuters' John Smith": a name before the name, no role
+    first = speaker.start + found[0].start()
+    return text[first : person.start].strip(" ,")
+
+
 def _to_claim(
     claim: Found, text: str, lexicon: ClaimLexicon, names: Names, entities: list[Entity]
 ) -> Claim:
@@ -375,7 +410,7 @@ def _to_claim(
         speaker_key=key,
         speaker_start=speaker.start if speaker else None,
         speaker_end=speaker.end if speaker else None,
-        role=speaker.role if speaker else None,
+        role=_role(text, speaker, lexicon, entities) if speaker else None,
         cue=cue_text,
         cue_start=claim.cue[0] if claim.cue else None,
         cue_end=claim.cue[1] if claim.cue else None,
