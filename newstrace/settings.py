@@ -127,6 +127,7 @@ class ModelSettings:
     # spaCy pipelines for entities and the parse of claims, where one exists for the language.
     spacy: bool = True
     # Sentence encoder for stories and compare: auto (the best installed), use, e5, hashed.
+    # Not read yet: stories use `story_encoder()`, compare `encoder("auto")` (docs/settings.md).
     encoder: str = "auto"
     # Attribution in English: auto (the learned model when shipped), rules.
     attribution: str = "auto"
