@@ -25,21 +25,13 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
-Vectors = npt.NDArray[np.float32]
+from newstrace.stories.encoders import Vectors, normalise
 
 # How many texts' worth of the all-language mean each language's mean starts from: a language
 # seen in 5 texts is half its own mean and half the overall one at PRIOR = 5. AUC on the
 # SemEval pairs is the same (0.965) at 1, 10 and 50.
 PRIOR = 10.0
-
-
-def _unit(rows: npt.NDArray[np.float64]) -> Vectors:
-    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
-    norms[norms == 0] = 1.0
-    unit: Vectors = (rows / norms).astype(np.float32)
-    return unit
 
 
 @dataclass(frozen=True)
@@ -89,7 +81,7 @@ class LanguageMeans:
         if not len(vectors):
             return vectors
         means = np.array([self.mean(language) for language in languages], dtype=np.float64)
-        return _unit(np.asarray(vectors, dtype=np.float64) - means)
+        return normalise(np.asarray(vectors, dtype=np.float64) - means)
 
     def digest(self) -> str:
         """Eight hex digits naming these means: part of the centred encoder's identity."""

@@ -21,13 +21,15 @@ import importlib.util
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from newstrace.errors import BackendUnavailable, UsageError
-from newstrace.stories.centre import LanguageMeans, shipped_means
+
+if TYPE_CHECKING:
+    from newstrace.stories.centre import LanguageMeans
 
 Vectors = npt.NDArray[np.float32]
 
@@ -68,7 +70,8 @@ def identity_of(name: str, distribution: str) -> str:
     return f"{name}/{distribution}-{version}"
 
 
-def _normalise(rows: Any) -> Vectors:
+def normalise(rows: Any) -> Vectors:
+    """Rows (or one vector) scaled to unit length, as float32; zero rows stay zero."""
     matrix = np.asarray(rows, dtype=np.float32)
     if matrix.ndim == 1:
         matrix = matrix.reshape(1, -1)
@@ -97,7 +100,7 @@ class UseEncoder:
     ) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.encode(list(texts)))
+        return normalise(self._model.encode(list(texts)))
 
 
 class E5Encoder:
@@ -119,7 +122,7 @@ class E5Encoder:
     ) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.passage(list(texts)))
+        return normalise(self._model.passage(list(texts)))
 
 
 def _bucket(feature: str) -> tuple[int, float]:
@@ -143,7 +146,7 @@ class HashedEncoder:
             for word in WORD.findall(text.casefold()):
                 slot, sign = _bucket(word)
                 rows[row, slot] += sign
-        return _normalise(rows)
+        return normalise(rows)
 
 
 ENCODERS: dict[str, tuple[str, type[UseEncoder] | type[E5Encoder] | type[HashedEncoder]]] = {
@@ -195,6 +198,8 @@ def story_encoder() -> Encoder:
 
 @cache
 def _centred_story_encoder() -> Encoder:
+    from newstrace.stories.centre import shipped_means  # centre reads this module's types
+
     base = encoder(STORY_ENCODER)
     means = shipped_means()
     return (

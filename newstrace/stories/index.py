@@ -94,6 +94,10 @@ def number_unit(numbers: frozenset[str]) -> dict[str, float]:
     return dict.fromkeys(numbers, weight)
 
 
+# An article's unit vectors of entity keys, of words and of figures (`StoryIndex.units`).
+Units = tuple[dict[str, float], dict[str, float], dict[str, float]]
+
+
 def _subtract(sums: dict[str, float], unit: Mapping[str, float]) -> None:
     for key, value in unit.items():
         if key in sums:
@@ -148,7 +152,11 @@ class StoryState:
     buckets: set[int] = field(default_factory=set)
 
     def add(
-        self, item: StoryFeatures, key_unit: Mapping[str, float], word_unit: Mapping[str, float]
+        self,
+        item: StoryFeatures,
+        key_unit: Mapping[str, float],
+        word_unit: Mapping[str, float],
+        figure_unit: Mapping[str, float],
     ) -> None:
         self.size += 1
         if self.vector_sum.size == 0:
@@ -164,7 +172,7 @@ class StoryState:
         bag = self.word_sums.setdefault(language, {})
         _accumulate(bag, word_unit)
         _prune_sum(bag, MAX_WORDS)
-        _accumulate(self.number_sum, number_unit(item.numbers))
+        _accumulate(self.number_sum, figure_unit)
         _prune_sum(self.number_sum, MAX_NUMBERS)
         self.media.update(item.media)
         if item.time is not None:
@@ -181,7 +189,11 @@ class StoryState:
             self.last_time = last if self.last_time is None else max(self.last_time, last)
 
     def remove(
-        self, item: StoryFeatures, key_unit: Mapping[str, float], word_unit: Mapping[str, float]
+        self,
+        item: StoryFeatures,
+        key_unit: Mapping[str, float],
+        word_unit: Mapping[str, float],
+        figure_unit: Mapping[str, float],
     ) -> None:
         """Take one member out (a correction moving it); sums pruned since stay approximate."""
         self.size -= 1
@@ -194,7 +206,7 @@ class StoryState:
         self.languages[language] -= 1
         self.languages = +self.languages
         _subtract(self.word_sums.get(language, {}), word_unit)
-        _subtract(self.number_sum, number_unit(item.numbers))
+        _subtract(self.number_sum, figure_unit)
         if item.time is not None:
             self.hours[_hour(item.time)] -= 1
             self.hours = +self.hours
@@ -350,11 +362,13 @@ class StoryIndex:
 
     # -- scoring ------------------------------------------------------------------------
 
-    def units(self, item: StoryFeatures) -> tuple[dict[str, float], dict[str, float]]:
-        """The article's unit TF-IDF vectors of entity keys and of words."""
+    def units(self, item: StoryFeatures) -> Units:
+        """The article's unit TF-IDF vectors of entity keys and of words, and its figures as
+        a unit vector, made once per article (not per candidate story)."""
         return (
             tfidf_unit(item.keys, self.df, self.documents),
             tfidf_unit(item.words, self.df, self.documents),
+            number_unit(item.numbers),
         )
 
     def features(
@@ -362,13 +376,13 @@ class StoryIndex:
         item: StoryFeatures,
         story: StoryState,
         dot: float,
-        units: tuple[dict[str, float], dict[str, float]],
+        units: Units,
     ) -> list[float]:
         """The pair features of an article and a story: each its mean over the members."""
-        keys, words = units
+        keys, words, figures = units
         size = float(story.size)
         language = item.language or "?"
-        numbers = sparse_dot(number_unit(item.numbers), story.number_sum) / size
+        numbers = sparse_dot(figures, story.number_sum) / size
         gap = 0.0
         if item.time is not None and story.hours:
             hour = _hour(item.time)
@@ -603,8 +617,7 @@ class StoryIndex:
         self.df.update(set(item.keys) | set(item.words))
         if len(self.df) > MAX_VOCABULARY:
             self._decay()
-        key_unit, word_unit = self.units(item)
-        story.add(item, key_unit, word_unit)
+        story.add(item, *self.units(item))
         self._post(item.keys, story_id)
         self._place(story)
         if item.time is not None:

@@ -374,10 +374,11 @@ def _role(text: str, speaker: Speaker, lexicon: ClaimLexicon, entities: list[Ent
     )
     if person is None:
         return None
+    articles = lexicon.cue_blockers | lexicon.determiners
     found = [
         m
         for m in re.finditer(r"\S+", text[speaker.start : person.start])
-        if m.group().casefold() not in lexicon.cue_blockers | lexicon.determiners
+        if m.group().casefold() not in articles
     ]
     if (
         not found
