@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newstrace.stories.encoders import Vectors, normalise
+from newstrace.stories.vectors import Vectors, normalise
 
 # How many texts' worth of the all-language mean each language's mean starts from: a language
 # seen in 5 texts is half its own mean and half the overall one at PRIOR = 5. AUC on the

