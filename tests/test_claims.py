@@ -9,6 +9,7 @@ import pytest
 from conftest import DEV, SEEDS
 
 from newstrace.analysis.claims import extract_claims
+from newstrace.analysis.claims.resolve import name_index
 from newstrace.model import Article, Claim, RawDocument
 from newstrace.pipeline import Context, default_pipeline
 
@@ -135,14 +136,35 @@ def test_claims_offsets_point_at_the_text_they_name() -> None:
                 assert article.text[claim.cue_start : claim.cue_end] == claim.cue
 
 
-def test_claims_unknown_language_still_finds_quotes_and_speakers() -> None:
+def test_claims_names_are_indexed_without_their_possessive() -> None:
+    # edition.cnn.com: "Meghan's admission …" made every later "Meghan said" read "Meghan's".
+    index = name_index(["Meghan's", "Prince Harry", "Harry’s", "Chris'"])
+    assert index == {"Meghan": "Meghan", "Harry": "Prince Harry", "Chris": "Chris"}
+
+
+def test_claims_text_of_no_detected_language_reads_every_languages_cues() -> None:
     text = (
         "„Wij blijven hier tot het einde”, zei Mark Rutte tegen de NOS.\n"
         "“We will stay until the end,” said Mark Rutte."
     )
-    found = extract_claims(text, [], "nl")
+    found = extract_claims(text, [], None)
     quotes = [c for c in found if c.type == "direct"]
     assert any(c.speaker == "Mark Rutte" for c in quotes)
+
+
+def test_claims_language_without_data_credits_nobody_through_other_languages_words() -> None:
+    # Polish, which newstrace has no claims data for: "nie" is "not" here, French "denies";
+    # read with every language's cues, these sentences became "denied" claims of
+    # "Reklamy" and "Stonoga" (134 such claims in the dev corpus's Polish articles).
+    text = (
+        "Reklamy nie są takie złe, a Stonoga nie wpłacił poręczenia majątkowego.\n"
+        "Ona nie wsiąka, nie przemieszcza się, tylko odparowuje.\n"
+        "Prezydent RP: Słowem, które będziemy odmieniać najczęściej, będzie słowo sukces."
+    )
+    assert [c for c in extract_claims(text, [], None) if c.cue == "nie"]  # the union's reading
+    found = extract_claims(text, [], "pl")
+    assert not [c for c in found if c.cue and c.cue.casefold() == "nie"]
+    assert not [c for c in found if c.speaker in ("Reklamy", "Stonoga", "Ona")]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,8 @@ from functools import cache
 from newstrace import langdata
 
 STATUS_KEYS = ("unconfirmed", "denied", "disputed", "confirmed")
+# The `[claims]` data a language without its own file still gets: the same in every language.
+NEUTRAL_KEYS = frozenset({"quotes"})
 
 
 def phrase_pattern(phrases: list[str]) -> str:
@@ -129,6 +131,8 @@ class ClaimLexicon:
     name_endings: tuple[tuple[str, str], ...] = ()
     # Words right before a name that make it an object, not a speaker ("threatened X").
     object_markers: frozenset[str] = frozenset()
+    # Prepositions whose object is no pronoun's antecedent when a subject is at hand.
+    object_prepositions: frozenset[str] = frozenset()
     # What makes a sentence nobody is credited with worth checking (rules.check_worthy).
     figure_words: frozenset[str] = frozenset()
     event_stems: tuple[str, ...] = ()
@@ -167,11 +171,18 @@ def _pairs(values: list[str]) -> tuple[tuple[str, str], ...]:
 
 @cache
 def lexicon(code: str | None) -> ClaimLexicon:
-    """The lexicon of a language; an unknown language gets the union of every language."""
-    if code is not None and langdata.for_language(code) is None:
+    """The lexicon of a language. Text of no detected language gets the union of every
+    language's words (it may be any of them); a language newstrace has no data for gets
+    only what holds in every language (quote marks): there the other languages' cues are
+    homographs, not cues (French "nie", "denies", is Polish "not"), and a claim credited
+    through them is wrong where a missing one is only missing."""
+    unsupported = code is not None and langdata.for_language(code) is None
+    if unsupported:
         code = None
 
     def words(key: str) -> list[str]:
+        if unsupported and key not in NEUTRAL_KEYS:
+            return []
         return _strings(code, key)
 
     def folded(key: str) -> frozenset[str]:
@@ -254,6 +265,7 @@ def lexicon(code: str | None) -> ClaimLexicon:
             for k, v in (data.get("claims.name_endings", {}) if data else {}).items()
         ),
         object_markers=folded("object_markers"),
+        object_prepositions=folded("object_prepositions"),
         figure_words=frozenset(
             w.casefold()
             for key in ("quantities.numbers", "quantities.multipliers")

@@ -55,15 +55,23 @@ def _is_medium(name: str, media: frozenset[str], entities: list[Entity]) -> bool
 Names = dict[str, str]
 
 
+_POSSESSIVE = re.compile(r"(?:[’']s|(?<=s)[’'])$")
+
+
+def _bare(name: str) -> str:
+    """A name without the possessive it was written with ("Meghan's admission" → "Meghan")."""
+    return _POSSESSIVE.sub("", name.strip())
+
+
 def _surname(name: str) -> str:
     words = name.split()
-    return re.sub(r"(?:[’']s|[’'])$", "", words[-1]) if words else name
+    return _bare(words[-1]) if words else name
 
 
 def name_index(names: list[str]) -> Names:
-    """Last word → the longest name ending with it in this article."""
+    """Last word → the longest name ending with it in this article (without a possessive)."""
     index: Names = {}
-    for name in names:
+    for name in map(_bare, names):
         last = _surname(name)
         if len(name) > len(index.get(last, "")):
             index[last] = name
@@ -72,6 +80,7 @@ def name_index(names: list[str]) -> Names:
 
 def _full_name(short: str, names: Names) -> str:
     """ "Rogov" → "Vladimir Rogov" when the article named him in full."""
+    short = _bare(short)
     full = names.get(_surname(short), short)
     return full if len(full) > len(short) else short
 
@@ -112,16 +121,44 @@ def name_gender(name: str, lexicon: ClaimLexicon) -> str | None:
 Candidate = tuple[str, int, str]
 
 
+# Words looked back from a name for the preposition that makes it an object ("with her son
+# Archie": 3).
+OBJECT_REACH_WORDS = 3
+_BACK_WORD = re.compile(r"([^\W\d_][\w’'-]*)\s*$")
+
+
+def object_position(text: str, start: int, lexicon: ClaimLexicon) -> bool:
+    """Whether a name at `start` is a preposition's object ("her interview with Winfrey",
+    "pregnant with her son Archie"): up to OBJECT_REACH_WORDS lower-case words back, within
+    the clause, one of the language's `object_prepositions`."""
+    if not lexicon.object_prepositions:
+        return False
+    end = start
+    for _ in range(OBJECT_REACH_WORDS):
+        found = _BACK_WORD.search(text, max(0, end - 40), end)
+        if found is None or not found.group(1)[:1].islower():
+            return False
+        if found.group(1).casefold() in lexicon.object_prepositions:
+            return True
+        end = found.start()
+    return False
+
+
 def _antecedent(
-    candidates: list[Candidate], pronoun: str, lexicon: ClaimLexicon
+    candidates: list[Candidate], pronoun: str, lexicon: ClaimLexicon, objects: set[int]
 ) -> Candidate | None:
-    """The latest candidate whose gender does not clash with the pronoun's."""
+    """The latest candidate whose gender does not clash with the pronoun's, a subject before
+    a preposition's object (`objects`: their offsets): "during her interview with Winfrey
+    she spoke" is the duchess speaking, not Winfrey. An object is taken when no subject is."""
     wanted = dict(lexicon.pronoun_genders).get(pronoun.casefold())
-    for candidate in sorted(candidates, key=lambda c: -c[1]):
-        gender = name_gender(candidate[0], lexicon)
-        if wanted is None or gender is None or gender == wanted:
-            return candidate
-    return None
+    fitting = [
+        c
+        for c in sorted(candidates, key=lambda c: -c[1])
+        if wanted is None or (gender := name_gender(c[0], lexicon)) is None or gender == wanted
+    ]
+    subjects = [c for c in fitting if c[1] not in objects]
+    chosen = subjects or fitting
+    return chosen[0] if chosen else None
 
 
 def resolve(
@@ -152,10 +189,14 @@ def resolve(
             speaker.kind == "pronoun" and speaker.text.casefold() not in lexicon.unresolved_pronouns
         ):
             candidates = [c for c in named if c[1] < speaker.start]
+            objects: set[int] = set()
             for person in persons:
                 name = _full_name(person.text, named_speakers)
                 if person.end <= speaker.start and plausible(name, lexicon):
                     candidates.append((name, person.start, person.key or name_key(name)))
+                    if object_position(text, person.start, lexicon):
+                        objects.add(person.start)
+            objects -= {c[1] for c in named}  # a speaker of a claim is a subject
             reach = _paragraph(text, speaker.start) - PRONOUN_REACH_PARAGRAPHS
             # A name inside what was said is what the speaker talks about ("“We were sold
             # on Gold Standard BRT …,” he said"), never who "he" is.
@@ -165,7 +206,7 @@ def resolve(
                 if _paragraph(text, c[1]) >= reach
                 and not any(start <= c[1] < end for start, end in claim.parts)
             ]
-            candidate = _antecedent(candidates, speaker.text, lexicon)
+            candidate = _antecedent(candidates, speaker.text, lexicon, objects)
             if candidate is not None:
                 claim.resolved, claim.resolved_key = candidate[0], candidate[2]
     _inherit_media(found, text, named_speakers)

@@ -16,6 +16,7 @@ from newstrace.analysis.claims.quotes import Quote, find_quotes
 from newstrace.analysis.claims.speakers import (
     Speaker,
     classify,
+    genitive_end,
     medium_after,
     name_run_end,
     speaker_after,
@@ -502,6 +503,10 @@ class Extractor:
             status = "unattributed" if kind == "crowd" else "attributed"
             kind_name = "weasel" if kind == "crowd" else "according_to"
             return Found(kind_name, status, speaker, (match.start(), match.end()), [content])
+        if self.lexicon.nouns_capitalised and len(_WORD.findall(text[start : match.start()])) > 3:
+            inside = self._source_inside(start, end, source_end, match)
+            if inside is not None:
+                return inside
         source_words = text[match.end() : source_end].split()
         if not source_words:
             return None
@@ -525,6 +530,33 @@ class Extractor:
         kind_name = "weasel" if kind == "crowd" else "according_to"
         medium = (speaker.text, s_start, s_end) if speaker.text in self.media else None
         return Found(kind_name, status, speaker, (match.start(), match.end()), [content], medium)
+
+    def _source_inside(self, start: int, end: int, source_end: int, match: Hit) -> Found | None:
+        """ "ist laut Shanghai Electric das größte Kraftwerk", "sorgen laut Shanghai Electric
+        dafür, dass …": where every noun is capitalised, a lower-case word after the name
+        (other than a genitive's article) ends the source, and the clause goes on around it."""
+        text = self.text
+        run = self._leading_source(match.end(), source_end)
+        if run is None:
+            return None
+        s_start, s_end = run[0], genitive_end(text, run[1], source_end, self.lexicon)
+        if not _WORD.search(text[s_end:source_end]):
+            return None  # the source runs to the comma or the end: the usual reading
+        kind = classify(text[s_start:s_end], False, self.lexicon) or "phrase"
+        if kind == "pronoun":
+            return None
+        parts = [
+            part
+            for part in (_content(text, start, match.start()), _content(text, s_end, end))
+            if part is not None
+        ]
+        if not parts:
+            return None
+        speaker = Speaker(s_start, s_end, text[s_start:s_end], kind)
+        status = "unattributed" if kind == "crowd" else "attributed"
+        kind_name = "weasel" if kind == "crowd" else "according_to"
+        medium = (speaker.text, s_start, s_end) if speaker.text in self.media else None
+        return Found(kind_name, status, speaker, (match.start(), match.end()), parts, medium)
 
     def _leading_source(self, start: int, end: int) -> tuple[int, int] | None:
         """Determiners and particles, then capitalised words: the source opening text[start:end]."""

@@ -349,7 +349,7 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
             if _is_upper_word(word.group()):
                 run = _leading_name(text, word.start(), stop, lexicon)
                 if run is not None:
-                    stop = _genitive_end(text, run, limit, lexicon)
+                    stop = genitive_end(text, run, limit, lexicon)
                     words = text[start:stop].split()
                 break
     kind = classify(text[start:stop], False, lexicon)
@@ -370,7 +370,7 @@ def speaker_after(text: str, cue_end: int, limit: int, lexicon: ClaimLexicon) ->
     return Speaker(start, stop, text[start:stop], kind)
 
 
-def _genitive_end(text: str, end: int, limit: int, lexicon: ClaimLexicon) -> int:
+def genitive_end(text: str, end: int, limit: int, lexicon: ClaimLexicon) -> int:
     """ "sagte der Sprecher des Ministeriums": a role's genitive belongs to it."""
     while True:
         found = re.match(r"\s+([\w’'-]+)\s+([^\W\d_][\w’'-]*)", text[end:limit])
