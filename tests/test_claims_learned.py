@@ -54,6 +54,22 @@ def test_learned_speaker_after_the_quote_gets_the_quote(nlp: Any) -> None:
     assert "win this state" in found[0].text
 
 
+def test_learned_path_keeps_the_rules_signed_quotes(nlp: Any) -> None:
+    # PolNeAR dev's readers' voices ("huff-post … latinos-share-their-most-honest"): the CRF
+    # tags none of the 24 dashes as cues; the rule's reading is kept.
+    text = (
+        "We asked readers what the campaign meant to them.\n"
+        "“He represents our greatest shame. His candidacy has brought strife.” ― Sonya Herridge\n"
+        "“I’m so ashamed of this campaign. I cannot believe it.” ― Luis Ortega"
+    )
+    found = [c for c in claims(text, nlp) if c.cue == "―"]
+    assert [(c.speaker, c.type, c.status) for c in found] == [
+        ("Sonya Herridge", "direct", "attributed"),
+        ("Luis Ortega", "direct", "attributed"),
+    ]
+    assert "greatest shame" in found[0].text
+
+
 def test_learned_stance_verb_is_an_attribution(nlp: Any) -> None:
     found = claims("Polls show Clinton leading by four points in Ohio.", nlp)
     assert [(c.speaker, c.cue, c.status) for c in found] == [("Polls", "show", "attributed")]

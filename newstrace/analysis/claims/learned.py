@@ -242,8 +242,9 @@ def find_with_model(
     nlp: Any,
     model: AttributionModel,
 ) -> list[Found]:
-    """Every attribution of a text by the model, with the rules' verification statements and
-    the writer's assertions (sentences no attribution covers)."""
+    """Every attribution of a text by the model, with the rules' verification statements,
+    signed quotes ("“…” ― Name") and the writer's assertions (sentences no attribution
+    covers)."""
     lex = lexicon(language)
     extractor = Extractor(text, sentences, lex, media)
     rules = extractor.run()
@@ -256,7 +257,7 @@ def find_with_model(
     cues = [f.cue for f in found if f.cue is not None]
     for rule in rules:
         cue = rule.cue
-        if rule.type != "verification" or cue is None:
+        if not (rule.type == "verification" or rule.signature) or cue is None:
             continue
         if not any(c[0] < cue[1] and cue[0] < c[1] for c in cues):
             found.append(rule)

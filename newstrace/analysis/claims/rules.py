@@ -48,6 +48,15 @@ INVERTED_SUBJECT_WORDS = 6
 # Longest according-to source ("according to two senior administration officials").
 MAX_ACCORDING_SOURCE_WORDS = 10
 
+# A quote's signature: a dash, a name of up to five words, a role after a comma, then the
+# end of the line or the next quote ("“…” ― Sonya Herridge", "“…” — Maria Lopez, organiser").
+_SIGNATURE = re.compile(
+    r"[ \t\u00a0]*(―|—|–|--)[ \t\u00a0]*"
+    r"([^\W\d_][\w.’'-]*(?:[ \t\u00a0]+[^\W\d_][\w.’'-]*){0,4})"
+    r"(?:,[ \t\u00a0]*([^\n“”«»\"„,]{2,80}?))?[ \t\u00a0]*(?=\n|$|[“«\"„])"
+)
+# Most words of the role in a signature ("Maria Lopez, union organiser in Detroit").
+MAX_SIGNATURE_ROLE_WORDS = 8
 _AGE = re.compile(r"(?<=\w)\s*\(\s*\d{1,3}\s*\)")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _WORD = re.compile(r"\w+")
@@ -76,6 +85,8 @@ class Found:
     # Found by the headline rule ("Graham: …"): kept only when the name is someone's
     # (`resolve.can_speak`), since "Brexit: …" and "Coronavirus: …" are topics.
     headline: bool = False
+    # Found by the signature rule ("“…” ― Sonya Herridge"): the learned model keeps it.
+    signature: bool = False
 
     @property
     def start(self) -> int:
@@ -177,6 +188,7 @@ class Extractor:
         self.quotes = find_quotes(text, lexicon.quote_pairs)
         self.quote_spans = Intervals([(q.start, q.end) for q in self.quotes])
         self.used_cues = Intervals()
+        self.signatures: set[tuple[int, int]] = set()
         self.sentence_starts = [start for start, _ in self.sentences]
 
     def run(self) -> list[Found]:
@@ -315,6 +327,7 @@ class Extractor:
                 continue
             status = "attributed" if speaker is not None else "unattributed"
             claim = Found("direct", status, speaker, cue, [(quote.start, quote.end)], medium)
+            claim.signature = cue in self.signatures
             by_cue[cue] = claim
             self.used_cues.add(cue)
             found.append(claim)
@@ -364,6 +377,9 @@ class Extractor:
             if result is not None:
                 return result
             break
+        signed = self._signature(quote, min(paragraph_end, following))
+        if signed is not None:
+            return signed
         inside = self._incise(quote)
         if inside is not None:
             return inside
@@ -400,6 +416,47 @@ class Extractor:
             if speaker is not None and speaker.kind in ("named", "pronoun"):
                 return speaker, (at, at + 1), None
         return None
+
+    def _signature(
+        self, quote: Quote, limit: int
+    ) -> tuple[Speaker, tuple[int, int], tuple[str, int, int] | None] | None:
+        """ "“He represents our greatest shame.” ― Sonya Herridge": a dash after the quote,
+        then a name (and a role after a comma) closing the line or followed by the next
+        quote: pull quotes, testimonials, readers' voices, epigraphs. The dash is the cue."""
+        found = _SIGNATURE.match(self.text, quote.end, limit)
+        if found is None or not found.group(2).strip():
+            return None
+        opening = self.text.rfind("\n", 0, quote.start) + 1
+        before = self.text[opening : quote.start]
+        if before.strip() and not any(opening <= c[1] <= quote.start for c in self.signatures):
+            # "… was “still the No. 1 force in Spain.”--Kim Hjelmgaard": a quote inside a
+            # sentence, then the reporter's byline. A signed quote is a paragraph of its own
+            # (or follows another signed quote on its line).
+            return None
+        name_start, name_end = found.span(2)
+        words = self.text[name_start:name_end].split()
+        particles = self.lexicon.name_particles
+        if not words[0][:1].isupper() or not all(
+            w[:1].isupper() or w.casefold() in particles for w in words
+        ):
+            return None
+        role = found.group(3)
+        if role is not None and (
+            len(role.split()) > MAX_SIGNATURE_ROLE_WORDS or self.lexicon.verbs.finditer(role)
+        ):
+            return None  # "― John Smith, the mayor, said on Monday": a sentence, not a signature
+        kind = classify(self.text[name_start:name_end], False, self.lexicon) or "named"
+        if kind not in ("named", "crowd"):
+            return None
+        speaker = Speaker(name_start, name_end, self.text[name_start:name_end], kind)
+        if role is not None:
+            r_start, r_end = found.span(3)
+            speaker = Speaker(
+                name_start, name_end, speaker.text, kind, role.strip(), r_start, r_end
+            )
+        cue = found.span(1)
+        self.signatures.add(cue)
+        return speaker, cue, None
 
     def _incise(
         self, quote: Quote
