@@ -169,7 +169,11 @@ def resolve(
     entities: list[Entity],
 ) -> list[Claim]:
     """Turn found attributions into Claims: names resolved, media inherited, statuses set."""
-    found = [f for f in found if not f.headline or can_speak(f.speaker, text, entities, media)]
+    found = [
+        f
+        for f in found
+        if not f.headline or can_speak(f.speaker, text, entities, media, lexicon.nouns_capitalised)
+    ]
     found = _without_own_voice(found, text, lexicon)
     persons = sorted((e for e in entities if e.kind == "person"), key=lambda e: e.start)
     named_speakers = name_index(
@@ -293,14 +297,18 @@ HEADLINE_LABELS = frozenset(
 
 
 def can_speak(
-    speaker: Speaker | None, text: str, entities: list[Entity], media: frozenset[str]
+    speaker: Speaker | None,
+    text: str,
+    entities: list[Entity],
+    media: frozenset[str],
+    nouns_capitalised: bool = False,
 ) -> bool:
     """Whether a headline's "Name:" may be a speaker. Yes for a crowd or role of the lexicon,
     a medium, or a person or organization found there or elsewhere with these words
     ("Graham:" and "Lindsey Graham" in the text). No for a place or other entity ("Ukraine:"),
     a label of news pages ("Live:", "Brexit:", "Coronavirus:"), or a word the text also writes
     in lower case (a common noun). A name nothing says more about keeps the benefit of the
-    doubt ("Habeck: …" alone)."""
+    doubt ("Graham: …" alone), except where every noun is capitalised (German)."""
     if speaker is None or speaker.kind not in ("named", "crowd"):
         return False
     if speaker.kind == "crowd" or speaker.text in media:
@@ -315,7 +323,9 @@ def can_speak(
             return True
         if entity.kind != "other" and (overlaps or entity.text.casefold() == folded):
             return False  # a place: what the headline is about ("other": unknown, no say)
-    if folded in HEADLINE_LABELS:
+    if folded in HEADLINE_LABELS or nouns_capitalised:
+        # Where every noun is capitalised, "Prognose:", "Lizenz:", "Atemmeditation:" look
+        # like "Habeck:": only an entity of the text vouches for a name.
         return False
     return re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", text) is None
 
