@@ -133,6 +133,9 @@ class ClaimLexicon:
     object_markers: frozenset[str] = frozenset()
     # Prepositions whose object is no pronoun's antecedent when a subject is at hand.
     object_prepositions: frozenset[str] = frozenset()
+    # Cue verbs that a particle closing their clause makes another verb ("sagte … ab").
+    separable_verbs: frozenset[str] = frozenset()
+    separable_particles: frozenset[str] = frozenset()
     # What makes a sentence nobody is credited with worth checking (rules.check_worthy).
     figure_words: frozenset[str] = frozenset()
     event_stems: tuple[str, ...] = ()
@@ -266,6 +269,8 @@ def lexicon(code: str | None) -> ClaimLexicon:
         ),
         object_markers=folded("object_markers"),
         object_prepositions=folded("object_prepositions"),
+        separable_verbs=folded("separable_verbs"),
+        separable_particles=folded("separable_particles"),
         figure_words=frozenset(
             w.casefold()
             for key in ("quantities.numbers", "quantities.multipliers")

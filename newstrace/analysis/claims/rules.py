@@ -57,6 +57,9 @@ _SIGNATURE = re.compile(
 )
 # Most words of the role in a signature ("Maria Lopez, union organiser in Detroit").
 MAX_SIGNATURE_ROLE_WORDS = 8
+# Where a clause ends: a comma, a colon, a semicolon, a dash, a quote or a full stop.
+_CLAUSE_STOP = re.compile(r"[,:;—–„“”«»\"]|[.!?](?=\s|$)")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
 _AGE = re.compile(r"(?<=\w)\s*\(\s*\d{1,3}\s*\)")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s|$)")
 _WORD = re.compile(r"\w+")
@@ -237,8 +240,23 @@ class Extractor:
                 medium_after(text, match.end(), end, self.lexicon, self.media) is None
             ):
                 continue
+            if self._separated(match):
+                continue
             result.append(match)
         return result
+
+    def _separated(self, match: Hit) -> bool:
+        """ "sagte seine Reise nach China ab": a cue whose clause closes with a particle of
+        `[claims] separable_particles` is another verb (absagen: to cancel, zusagen: to
+        promise), not speech."""
+        lexicon = self.lexicon
+        if match.group().casefold() not in lexicon.separable_verbs:
+            return False
+        sentence_end = self._sentence_of(match.start())[1]
+        stop = _CLAUSE_STOP.search(self.text, match.end(), max(sentence_end, match.end()))
+        clause = self.text[match.end() : stop.start() if stop else sentence_end]
+        last = _LAST_WORD.search(clause)
+        return last is not None and last.group(1).casefold() in lexicon.separable_particles
 
     def headlines(self) -> list[Found]:
         """ "Graham: Trump's rhetoric destroying GOP's chances": a short line, a name, a colon."""
