@@ -211,8 +211,13 @@ def lexicon(code: str | None) -> ClaimLexicon:
             r"\s*(?:" + phrase_pattern(words("medium_markers")) + r")\s+", re.IGNORECASE
         ),
         hedges=compile_phrases(words("hedges")),
+        # A time phrase between a speaker and the cue goes as an auxiliary does ("Wie das
+        # Ministerium am Montag mitteilte", "the judge on Saturday said").
         auxiliaries=re.compile(
-            r"(?:^|\s)(?:" + phrase_pattern(words("auxiliaries")) + r")\s*$", re.IGNORECASE
+            r"(?:^|\s)(?:"
+            + phrase_pattern(words("auxiliaries") + words("time_phrases"))
+            + r")\s*$",
+            re.IGNORECASE,
         ),
         inverted=re.compile(
             r"(?:^|\s)(" + phrase_pattern(words("inverted")) + r")\s*$", re.IGNORECASE
