@@ -163,6 +163,9 @@ def speaker_before(
     start, stop = _trim(text, tail_start, stripped_end)
     if start < stop:
         start = _strip_conjunctions(text, start, stop, lexicon)
+        time = lexicon.time_opening.match(text, start, stop)
+        if time is not None and time.end() < stop:
+            start = time.end()  # "vendredi Esteban Cortez a déclaré"
         words = text[start:stop].split()
         if words[-1].casefold() in lexicon.conjunction_words:
             # "He smiled and said": the sentence's subject speaks.
