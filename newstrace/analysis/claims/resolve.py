@@ -145,20 +145,32 @@ def object_position(text: str, start: int, lexicon: ClaimLexicon) -> bool:
 
 
 def _antecedent(
-    candidates: list[Candidate], pronoun: str, lexicon: ClaimLexicon, objects: set[int]
+    candidates: list[Candidate],
+    pronoun: str,
+    lexicon: ClaimLexicon,
+    objects: set[int],
+    weak: frozenset[int] | set[int] = frozenset(),
 ) -> Candidate | None:
-    """The latest candidate whose gender does not clash with the pronoun's, a subject before
-    a preposition's object (`objects`: their offsets): "during her interview with Winfrey
-    she spoke" is the duchess speaking, not Winfrey. An object is taken when no subject is."""
+    """The latest candidate whose gender does not clash with the pronoun's; but when that one
+    is a preposition's object (`objects`: their offsets), an earlier subject whose gender is
+    known to be the pronoun's: "during her interview with Oprah Winfrey she spoke" is
+    Meghan's, named before. Without such a subject, the object stays ("Police spoke with
+    Anna Berg. She said …"). A possessive (`weak`: "Madonna's excursions") is never that
+    earlier subject."""
     wanted = dict(lexicon.pronoun_genders).get(pronoun.casefold())
     fitting = [
-        c
+        (c, gender)
         for c in sorted(candidates, key=lambda c: -c[1])
         if wanted is None or (gender := name_gender(c[0], lexicon)) is None or gender == wanted
     ]
-    subjects = [c for c in fitting if c[1] not in objects]
-    chosen = subjects or fitting
-    return chosen[0] if chosen else None
+    if not fitting:
+        return None
+    latest = fitting[0][0]
+    if latest[1] in objects and wanted is not None:
+        for candidate, gender in fitting[1:]:
+            if candidate[1] not in objects | weak and gender == wanted:
+                return candidate
+    return latest
 
 
 def resolve(
@@ -181,6 +193,7 @@ def resolve(
         + [e.text for e in persons if plausible(e.text, lexicon)]  # not "Fixers: Eddie Mannix"
     )
     named: list[Candidate] = []
+    quoted = [part for f in found if f.type == "direct" for part in f.parts]
     for claim in found:
         speaker = claim.speaker
         if speaker is None:
@@ -194,23 +207,30 @@ def resolve(
         ):
             candidates = [c for c in named if c[1] < speaker.start]
             objects: set[int] = set()
+            weak: set[int] = set()
             for person in persons:
                 name = _full_name(person.text, named_speakers)
                 if person.end <= speaker.start and plausible(name, lexicon):
                     candidates.append((name, person.start, person.key or name_key(name)))
-                    if object_position(text, person.start, lexicon):
+                    possessive = _POSSESSIVE.search(person.text) or _POSSESSIVE.search(
+                        text, person.end, person.end + 2
+                    )
+                    if possessive:
+                        weak.add(person.start)  # "Madonna's excursions"
+                    elif object_position(text, person.start, lexicon):
                         objects.add(person.start)
             objects -= {c[1] for c in named}  # a speaker of a claim is a subject
             reach = _paragraph(text, speaker.start) - PRONOUN_REACH_PARAGRAPHS
             # A name inside what was said is what the speaker talks about ("“We were sold
-            # on Gold Standard BRT …,” he said"), never who "he" is.
+            # on Gold Standard BRT …,” he said"), never who "he" is; nor is a name inside
+            # another quote ("“I'm sad that Catherine is not continuing,” she wrote").
             candidates = [
                 c
                 for c in candidates
                 if _paragraph(text, c[1]) >= reach
-                and not any(start <= c[1] < end for start, end in claim.parts)
+                and not any(start <= c[1] < end for start, end in [*claim.parts, *quoted])
             ]
-            candidate = _antecedent(candidates, speaker.text, lexicon, objects)
+            candidate = _antecedent(candidates, speaker.text, lexicon, objects, weak)
             if candidate is not None:
                 claim.resolved, claim.resolved_key = candidate[0], candidate[2]
     _inherit_media(found, text, named_speakers)
