@@ -152,6 +152,13 @@ def test_claims_text_of_no_detected_language_reads_every_languages_cues() -> Non
     assert any(c.speaker == "Mark Rutte" for c in quotes)
 
 
+def test_claims_pronoun_of_text_of_no_detected_language_resolves_without_genders() -> None:
+    # The union lexicon has no pronoun genders: "He" must still find John Smith.
+    text = "John Smith said the plan was good for the city. He said it would fail anyway."
+    found = extract_claims(text, [], None)
+    assert [(c.speaker, c.cue) for c in found] == [("John Smith", "said"), ("John Smith", "said")]
+
+
 def test_claims_language_without_data_credits_nobody_through_other_languages_words() -> None:
     # Polish, which newstrace has no claims data for: "nie" is "not" here, French "denies";
     # read with every language's cues, these sentences became "denied" claims of

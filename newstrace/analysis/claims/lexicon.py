@@ -135,9 +135,9 @@ class ClaimLexicon:
     object_prepositions: frozenset[str] = frozenset()
     # Cue verbs that a particle closing their clause makes another verb ("sagte … ab").
     separable_verbs: frozenset[str] = frozenset()
+    separable_particles: frozenset[str] = frozenset()
     # A time phrase opening a speaker's span ("vendredi Esteban Cortez", "el jueves el …").
     time_opening: re.Pattern[str] = re.compile(r"(?!x)x")
-    separable_particles: frozenset[str] = frozenset()
     # What makes a sentence nobody is credited with worth checking (rules.check_worthy).
     figure_words: frozenset[str] = frozenset()
     event_stems: tuple[str, ...] = ()
@@ -277,10 +277,10 @@ def lexicon(code: str | None) -> ClaimLexicon:
         object_markers=folded("object_markers"),
         object_prepositions=folded("object_prepositions"),
         separable_verbs=folded("separable_verbs"),
+        separable_particles=folded("separable_particles"),
         time_opening=re.compile(
             r"(?:" + phrase_pattern(words("time_phrases")) + r")[\s,]+", re.IGNORECASE
         ),
-        separable_particles=folded("separable_particles"),
         figure_words=frozenset(
             w.casefold()
             for key in ("quantities.numbers", "quantities.multipliers")

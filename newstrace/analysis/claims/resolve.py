@@ -158,11 +158,8 @@ def _antecedent(
     Anna Berg. She said …"). A possessive (`weak`: "Madonna's excursions") is never that
     earlier subject."""
     wanted = dict(lexicon.pronoun_genders).get(pronoun.casefold())
-    fitting = [
-        (c, gender)
-        for c in sorted(candidates, key=lambda c: -c[1])
-        if wanted is None or (gender := name_gender(c[0], lexicon)) is None or gender == wanted
-    ]
+    genders = [(c, name_gender(c[0], lexicon)) for c in sorted(candidates, key=lambda c: -c[1])]
+    fitting = [(c, gender) for c, gender in genders if wanted in (None, gender) or gender is None]
     if not fitting:
         return None
     latest = fitting[0][0]
