@@ -214,12 +214,14 @@ def lexicon(code: str | None) -> ClaimLexicon:
         ),
         hedges=compile_phrases(words("hedges")),
         # A time phrase between a speaker and the cue goes as an auxiliary does ("Wie das
-        # Ministerium am Montag mitteilte", "the judge on Saturday said").
+        # Ministerium am Montag mitteilte", "the judge on Saturday said"), written as listed:
+        # "USA Today" and "Psychology Today" are media, not a time.
         auxiliaries=re.compile(
-            r"(?:^|\s)(?:"
-            + phrase_pattern(words("auxiliaries") + words("time_phrases"))
-            + r")\s*$",
-            re.IGNORECASE,
+            r"(?:^|\s)(?:(?i:"
+            + phrase_pattern(words("auxiliaries"))
+            + r")|"
+            + phrase_pattern(words("time_phrases"))
+            + r")\s*$"
         ),
         inverted=re.compile(
             r"(?:^|\s)(" + phrase_pattern(words("inverted")) + r")\s*$", re.IGNORECASE
@@ -278,9 +280,7 @@ def lexicon(code: str | None) -> ClaimLexicon:
         object_prepositions=folded("object_prepositions"),
         separable_verbs=folded("separable_verbs"),
         separable_particles=folded("separable_particles"),
-        time_opening=re.compile(
-            r"(?:" + phrase_pattern(words("time_phrases")) + r")[\s,]+", re.IGNORECASE
-        ),
+        time_opening=re.compile(r"(?:" + phrase_pattern(words("time_phrases")) + r")[\s,]+"),
         figure_words=frozenset(
             w.casefold()
             for key in ("quantities.numbers", "quantities.multipliers")
