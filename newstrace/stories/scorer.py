@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -32,7 +32,6 @@ import numpy as np
 import numpy.typing as npt
 
 FEATURES = ("embedding", "entities", "lexical", "same_language", "numbers", "time_gap")
-DAY = 86400.0
 # Ridge penalty of the fit, on standardised features: enough to keep the weights finite
 # when one feature separates a training fold perfectly.
 L2 = 1.0
@@ -145,17 +144,3 @@ def fit(
         threshold,
         about,
     )
-
-
-def number_share(mine: frozenset[str], theirs: Mapping[str, int] | frozenset[str]) -> float:
-    """Share of one article's figures that the other has too (0 when it has none)."""
-    if not mine:
-        return 0.0
-    return sum(1 for item in mine if item in theirs) / len(mine)
-
-
-def time_gap(first: float | None, second: float | None) -> float:
-    """log(1 + days) between two publication times; 0 when either is unknown."""
-    if first is None or second is None:
-        return 0.0
-    return math.log1p(abs(first - second) / DAY)
