@@ -149,7 +149,7 @@ def _antecedent(
     pronoun: str,
     lexicon: ClaimLexicon,
     objects: set[int],
-    weak: frozenset[int] | set[int] = frozenset(),
+    weak: set[int],
 ) -> Candidate | None:
     """The latest candidate whose gender does not clash with the pronoun's; but when that one
     is a preposition's object (`objects`: their offsets), an earlier subject whose gender is
@@ -191,6 +191,23 @@ def resolve(
     )
     named: list[Candidate] = []
     quoted = [part for f in found if f.type == "direct" for part in f.parts]
+    # Every person mention that may be a pronoun's antecedent, with its kind of position:
+    # the same for every pronoun, so read once.
+    mentions: list[tuple[Entity, Candidate]] = []
+    objects: set[int] = set()
+    weak: set[int] = set()
+    for person in persons:
+        name = _full_name(person.text, named_speakers)
+        if not plausible(name, lexicon):
+            continue
+        mentions.append((person, (name, person.start, person.key or name_key(name))))
+        possessive = _POSSESSIVE.search(person.text) or _POSSESSIVE.search(
+            text, person.end, person.end + 2
+        )
+        if possessive:
+            weak.add(person.start)  # "Madonna's excursions"
+        elif object_position(text, person.start, lexicon):
+            objects.add(person.start)
     for claim in found:
         speaker = claim.speaker
         if speaker is None:
@@ -203,31 +220,20 @@ def resolve(
             speaker.kind == "pronoun" and speaker.text.casefold() not in lexicon.unresolved_pronouns
         ):
             candidates = [c for c in named if c[1] < speaker.start]
-            objects: set[int] = set()
-            weak: set[int] = set()
-            for person in persons:
-                name = _full_name(person.text, named_speakers)
-                if person.end <= speaker.start and plausible(name, lexicon):
-                    candidates.append((name, person.start, person.key or name_key(name)))
-                    possessive = _POSSESSIVE.search(person.text) or _POSSESSIVE.search(
-                        text, person.end, person.end + 2
-                    )
-                    if possessive:
-                        weak.add(person.start)  # "Madonna's excursions"
-                    elif object_position(text, person.start, lexicon):
-                        objects.add(person.start)
-            objects -= {c[1] for c in named}  # a speaker of a claim is a subject
+            candidates += [c for person, c in mentions if person.end <= speaker.start]
             reach = _paragraph(text, speaker.start) - PRONOUN_REACH_PARAGRAPHS
             # A name inside what was said is what the speaker talks about ("“We were sold
             # on Gold Standard BRT …,” he said"), never who "he" is; nor is a name inside
             # another quote ("“I'm sad that Catherine is not continuing,” she wrote").
+            said = [*claim.parts, *quoted]
             candidates = [
                 c
                 for c in candidates
                 if _paragraph(text, c[1]) >= reach
-                and not any(start <= c[1] < end for start, end in [*claim.parts, *quoted])
+                and not any(start <= c[1] < end for start, end in said)
             ]
-            candidate = _antecedent(candidates, speaker.text, lexicon, objects, weak)
+            subjects = {c[1] for c in named}  # a speaker of a claim is a subject
+            candidate = _antecedent(candidates, speaker.text, lexicon, objects - subjects, weak)
             if candidate is not None:
                 claim.resolved, claim.resolved_key = candidate[0], candidate[2]
     _inherit_media(found, text, named_speakers)
@@ -442,11 +448,10 @@ def _role(text: str, speaker: Speaker, lexicon: ClaimLexicon, entities: list[Ent
     )
     if person is None:
         return None
-    articles = lexicon.cue_blockers | lexicon.determiners
     found = [
         m
         for m in re.finditer(r"\S+", text[speaker.start : person.start])
-        if m.group().casefold() not in articles
+        if m.group().casefold() not in lexicon.determiners  # cue_blockers included
     ]
     if (
         not found

@@ -575,9 +575,7 @@ class Extractor:
             if content is None or kind == "pronoun":
                 return None
             speaker = Speaker(s_start, s_end, text[s_start:s_end], kind)
-            status = "unattributed" if kind == "crowd" else "attributed"
-            kind_name = "weasel" if kind == "crowd" else "according_to"
-            return Found(kind_name, status, speaker, (match.start(), match.end()), [content])
+            return self._source_claim(speaker, match, [content], medium=False)
         if self.lexicon.nouns_capitalised and len(_WORD.findall(text[start : match.start()])) > 3:
             inside = self._source_inside(start, end, source_end, match)
             if inside is not None:
@@ -601,10 +599,7 @@ class Extractor:
             content = _content(text, start, match.start())
         if content is None:
             return None
-        status = "unattributed" if kind == "crowd" else "attributed"
-        kind_name = "weasel" if kind == "crowd" else "according_to"
-        medium = (speaker.text, s_start, s_end) if speaker.text in self.media else None
-        return Found(kind_name, status, speaker, (match.start(), match.end()), [content], medium)
+        return self._source_claim(speaker, match, [content])
 
     def _source_inside(self, start: int, end: int, source_end: int, match: Hit) -> Found | None:
         """ "ist laut Shanghai Electric das größte Kraftwerk", "sorgen laut Shanghai Electric
@@ -628,10 +623,25 @@ class Extractor:
         if not parts:
             return None
         speaker = Speaker(s_start, s_end, text[s_start:s_end], kind)
-        status = "unattributed" if kind == "crowd" else "attributed"
-        kind_name = "weasel" if kind == "crowd" else "according_to"
-        medium = (speaker.text, s_start, s_end) if speaker.text in self.media else None
-        return Found(kind_name, status, speaker, (match.start(), match.end()), parts, medium)
+        return self._source_claim(speaker, match, parts)
+
+    def _source_claim(
+        self, speaker: Speaker, match: Hit, parts: list[tuple[int, int]], medium: bool = True
+    ) -> Found:
+        """An according-to claim of its source: a weasel when the source is a crowd ("selon
+        des experts"); the source is also the medium when it is one (`medium`)."""
+        crowd = speaker.kind == "crowd"
+        outlet = None
+        if medium and speaker.text in self.media:
+            outlet = (speaker.text, speaker.start, speaker.end)
+        return Found(
+            "weasel" if crowd else "according_to",
+            "unattributed" if crowd else "attributed",
+            speaker,
+            (match.start(), match.end()),
+            parts,
+            outlet,
+        )
 
     def _leading_source(self, start: int, end: int) -> tuple[int, int] | None:
         """Determiners and particles, then capitalised words: the source opening text[start:end]."""
