@@ -21,6 +21,7 @@ claims extraction on one core, the model's including its spaCy parse.
     .venv/bin/python -m benchmarks.attribution                  # dev split, the table
     .venv/bin/python -m benchmarks.attribution --only rules     # one system
     .venv/bin/python -m benchmarks.attribution --check          # fails below floors.toml
+    .venv/bin/python -m benchmarks.attribution --agreement      # the annotators' own agreement
 """
 
 from __future__ import annotations
@@ -202,6 +203,42 @@ def load(split: str, root: Path = POLNEAR) -> list[Document]:
     return documents
 
 
+def multiply_annotated(root: Path = POLNEAR) -> list[tuple[Document, list[list[Attribution]]]]:
+    """The articles of both splits with more than one annotator: each with the gold (its
+    first annotator, as `load` takes it) and every other annotator's attributions."""
+    who = annotators(root)
+    result = []
+    for split in ("train", "dev"):
+        folder = root / split / "attributions"
+        for path in sorted((root / split / "text").glob("*.txt")):
+            files = sorted(folder.glob(f"{path.stem}_*.ann"))
+            if len(files) < 2:
+                continue
+            listed = [folder / f"{path.stem}_{a}.ann" for a in who.get(path.stem, [])]
+            gold = next((f for f in listed if f.is_file()), files[0])
+            others = [parse_ann(f.read_text(encoding="utf-8")) for f in files if f != gold]
+            text = path.read_text(encoding="utf-8")
+            document = Document(path.stem, text, parse_ann(gold.read_text(encoding="utf-8")))
+            result.append((document, others))
+    return result
+
+
+def agreement(root: Path = POLNEAR) -> Report:
+    """How far PolNeAR's annotators agree with each other: on every article more than one
+    annotated, each other annotator scored against the gold one, as a system is."""
+    articles = multiply_annotated(root)
+    report = Report("agreement", len(articles), 0, 0, 0, 0.0)
+    report.counts = {role: Counts() for role in (*ROLES, "all")}
+    for document, others in articles:
+        for other in others:
+            report.gold += len(document.gold)
+            report.predicted += len(other)
+            for role, count in score_document(document.text, document.gold, other).items():
+                report.counts[role].add(count)
+                report.counts["all"].add(count)
+    return report
+
+
 def sentences_of(text: str) -> list[tuple[int, int]]:
     """Sentences by newstrace's own segment stage, on the text as PolNeAR gives it."""
     article = segment.run(Article(id="", source="polnear", text=text, language="en"), Context())
@@ -315,7 +352,10 @@ def table(report: Report, name: str) -> str:
                 f"{role:8} {match:8} {s[match + '_p']:6.1f} {s[match + '_r']:6.1f}"
                 f" {s[match + '_f1']:6.1f}   {CITRON[(role, match)]:.1f}"
             )
-    lines.append(f"speed: {speed(report):,.0f} sentences/s ({report.sentences} sentences, {name})")
+    if report.sentences:
+        lines.append(
+            f"speed: {speed(report):,.0f} sentences/s ({report.sentences} sentences, {name})"
+        )
     return "\n".join(lines)
 
 
@@ -386,7 +426,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(SYSTEMS), help="one system instead of three")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 below floors.toml")
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="the annotators' agreement on the articles several of them annotated, instead",
+    )
     args = parser.parse_args(argv)
+    if args.agreement:
+        report = agreement()
+        print(f"{report.documents} articles annotated more than once (train and dev)")
+        print(table(report, "other annotators against the gold one"))
+        return 0
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):

@@ -240,7 +240,7 @@ class Extractor:
                 medium_after(text, match.end(), end, self.lexicon, self.media) is None
             ):
                 continue
-            if self._separated(match):
+            if self._separated(match) or self._set_phrase(match):
                 continue
             result.append(match)
         return result
@@ -257,6 +257,16 @@ class Extractor:
         clause = self.text[match.end() : stop.start() if stop else sentence_end]
         last = _LAST_WORD.search(clause)
         return last is not None and last.group(1).casefold() in lexicon.separable_particles
+
+    def _set_phrase(self, match: Hit) -> bool:
+        """ "Kurz gesagt: …", "Autrement dit, …": a set phrase of `[claims] set_phrases`
+        ending in the cue, opening its sentence or clause, says nothing of a speaker. ("Sie
+        hat offen gesagt, dass …" is speech: the phrase does not open the clause there.)"""
+        found = self.lexicon.set_phrases.search(self.text, max(0, match.start() - 40), match.end())
+        if found is None:
+            return False
+        opening = self.text[self._sentence_of(match.start())[0] : found.start()].rstrip()
+        return not any(c.isalnum() for c in opening) or opening.endswith((",", ";", ":", "—", "–"))
 
     def headlines(self) -> list[Found]:
         """ "Graham: Trump's rhetoric destroying GOP's chances": a short line, a name, a colon."""
