@@ -253,46 +253,6 @@ def test_ingest_from_stdin(tmp_path: Path) -> None:
     assert report["articles"][0]["title"] == TITLE_002
 
 
-@pytest.mark.slow
-def test_demo_ingests_the_bundled_corpus_and_reports(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newstrace",
-            "--db",
-            str(tmp_path / "demo.db"),
-            "demo",
-            "--no-serve",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "failed 0" in done.stdout
-    assert TITLE_002 in done.stdout
-    assert "Petr Plateník" in done.stdout
-    # A second run finds every document already stored.
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newstrace",
-            "--db",
-            str(tmp_path / "demo.db"),
-            "demo",
-            "--no-serve",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert "ingested 0" in again.stdout
-
-
 def test_summary_is_made_at_ingest_stored_and_exported(
     capsys: pytest.CaptureFixture[str], db: str
 ) -> None:

@@ -869,37 +869,6 @@ def test_serve_command_prints_its_loopback_address_and_answers_there(
         server.wait(30)
 
 
-@pytest.mark.slow
-def test_demo_ingests_the_sample_corpus_then_serves_the_seeds_story(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "newstrace", "--db", str(tmp_path / "demo.db"), "demo"]
-    server = subprocess.Popen(
-        [*command, "--quiet", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
-    try:
-        assert server.stdout is not None and server.stderr is not None
-        found = None
-        for line in server.stdout:
-            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            if found:
-                break
-        assert found, "demo printed no address"
-        address = found.group(0)
-        hits = httpx.get(f"{address}api/search", params={"q": "Rogov TASS"}, timeout=60).json()
-        seed = httpx.get(f"{address}api/articles/{hits[0]['id']}", timeout=60).json()
-        story = httpx.get(f"{address}api/stories/{seed['story']}", timeout=60).json()
-        assert sorted(story["languages"]) == ["en", "fr"]
-        page = httpx.get(f"{address}stories/{seed['story']}", timeout=60)
-        assert page.status_code == 200
-        assert 'data-node="TASS"' in page.text and 'data-node="Newsweek"' in page.text
-    finally:
-        server.terminate()
-        server.wait(30)
-
-
 @pytest.mark.anyio
 async def test_post_article_fetches_a_url_from_a_local_server(
     writable: tuple[FastAPI, ReaderData],

@@ -283,7 +283,9 @@ def lexicon(code: str | None) -> ClaimLexicon:
         object_prepositions=folded("object_prepositions"),
         separable_verbs=folded("separable_verbs"),
         separable_particles=folded("separable_particles"),
-        set_phrases=re.compile(r"(?:" + phrase_pattern(words("set_phrases")) + r")\Z", re.IGNORECASE),
+        set_phrases=re.compile(
+            r"(?:" + phrase_pattern(words("set_phrases")) + r")\Z", re.IGNORECASE
+        ),
         time_opening=re.compile(r"(?:" + phrase_pattern(words("time_phrases")) + r")[\s,]+"),
         figure_words=frozenset(
             w.casefold()
