@@ -175,13 +175,26 @@ def test_ctrl_c_stops_the_loop_cleanly_and_keeps_what_was_seen(
         "0",
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Ctrl-C as a terminal sends it: to a process that has not inherited SIGINT ignored (a
+    # test runner started in the background passes that on, and Python then never turns
+    # SIGINT into KeyboardInterrupt).
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as process:
         assert process.stdout is not None
         first_line = process.stdout.readline()  # the first round is done: now it sleeps
         process.send_signal(signal.SIGINT)
-        _out, err = process.communicate(timeout=60)
+        try:
+            _out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()  # else leaving the `with` waits for it for ever
+            raise
     assert "feeds checked: 1 (0 unchanged), new items: 1" in first_line
     assert process.returncode == 0
     assert "watch stopped" in err and "Traceback" not in err
