@@ -248,3 +248,15 @@ def test_summary_does_not_open_with_a_sentence_that_leans_on_the_one_before(dev_
     assert not shown[0].text.startswith("Das hat sich")
     alone = summarize(article, sentences=1).sentences
     assert len(alone) == 1 and not leans_back(alone[0].text, article.language)
+
+
+def test_summary_does_not_repeat_the_title_line_of_the_page(dev_dir: Path) -> None:
+    # A real German page (autozeitung.de): its roofline, which is also its title, and its
+    # headline make one line at the top of the text, and that line opened the summary.
+    page = dev_dir / "extraction_pages" / "pages" / "autozeitung.de-adblue.html"
+    article = analyze(RawDocument(source=page.name, html=page.read_text(encoding="utf-8")))
+    assert article.title and article.text.startswith(article.title)
+    shown = summarize(article, sentences=3).sentences
+    assert len(shown) == 3
+    assert not any(s.text.startswith(article.title) for s in shown)
+    assert shown[0].text.startswith("Moderne Dieselautos")

@@ -26,7 +26,7 @@ from newstrace.model import Article, Claim, Sentence, Summary, SummarySentence
 
 # Bump whenever the choice of sentences can change: stored summaries of another version
 # are recomputed.
-SUMMARY_VERSION = "3"
+SUMMARY_VERSION = "4"
 
 _WORD = re.compile(r"\w+")
 _LINE = re.compile(r"^[^\n]*\S[^\n]*", re.MULTILINE)  # anchored: one try per line
@@ -213,6 +213,18 @@ def _unfinished(text: str) -> bool:
     while stripped and (stripped[-1] in _CLOSERS or unicodedata.category(stripped[-1]) == "Pf"):
         stripped = stripped[:-1].rstrip()
     return not stripped or stripped[-1] not in _TERMINAL
+
+
+def _heading(text: str, title: str) -> bool:
+    """The title again at the top of the text, with what the page set beside it ("Adblue
+    nachfüllen: wo kaufen; Preis So wird Adblue richtig angewendet": a roofline and its
+    headline in one line): no sentence, and the reader shows the title already."""
+    folded = " ".join(title.split()).casefold()
+    return (
+        bool(folded)
+        and " ".join(text.split()).casefold().startswith(folded)
+        and (_unfinished(text))
+    )
 
 
 def _quoted_share(text: str) -> float:
@@ -404,13 +416,14 @@ def summarize_with(
     claims = list(article.claims)
     dangling = _dangling_starts(claims)
     short = FEATURES.index("short")
+    title = article.title or ""
     for index, (start, end) in enumerate(spans):
         # A sentence whose speaker stays a bare pronoun loses to one that names them, and a
-        # very short one comes last: 1 and 10 exceed the whole range of weighted scores
+        # very short one, or the title's line, comes last: 1 and 10 exceed the whole range of weighted scores
         # (-0.1 to 0.6 on OrangeSum), so these act as ranks, not as weights.
         if _dangling_speaker(start, end, dangling):
             scores[index] -= 1.0
-        if rows[index][short] > 0.0:
+        if rows[index][short] > 0.0 or _heading(article.text[start:end], title):
             scores[index] -= 10.0
     # A sentence that leans on the one before it ("Das hat sich geändert.") is read only
     # after that one. A summary of one sentence takes the best sentence that stands alone
