@@ -419,8 +419,8 @@ def summarize_with(
     title = article.title or ""
     for index, (start, end) in enumerate(spans):
         # A sentence whose speaker stays a bare pronoun loses to one that names them, and a
-        # very short one, or the title's line, comes last: 1 and 10 exceed the whole range of weighted scores
-        # (-0.1 to 0.6 on OrangeSum), so these act as ranks, not as weights.
+        # very short one, or the title's line, comes last: 1 and 10 exceed the whole range
+        # of weighted scores (-0.1 to 0.6 on OrangeSum), so these act as ranks, not weights.
         if _dangling_speaker(start, end, dangling):
             scores[index] -= 1.0
         if rows[index][short] > 0.0 or _heading(article.text[start:end], title):
