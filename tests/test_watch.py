@@ -301,7 +301,9 @@ def test_two_watch_processes_at_once_store_each_item_once_and_leave_one_state(
     # Both create (or find) the schema, read the feed and store its items at the same time.
     reports = [finished(p) for p in [watch_process(database, feed), watch_process(database, feed)]]
     links = [server.url(path) for path in paths]
-    assert sum(report["ingested"] for report in reports) == 3, reports
+    assert sum(report["ingested"] for report in reports) == 3, [
+        [(f["source"], f["reason"]) for f in report["failures"]] for report in reports
+    ]
     with Store(database) as store:
         assert store.count() == 3
         assert store.seen_links(links) == set(links)
