@@ -118,6 +118,14 @@ class Report:
     seconds: float
     counts: dict[str, Counts] = field(default_factory=dict)
 
+    def tally(self, text: str, gold: list[Attribution], guess: list[Attribution]) -> None:
+        """Add one document's attributions, found against gold, to the counts."""
+        self.gold += len(gold)
+        self.predicted += len(guess)
+        for role, count in score_document(text, gold, guess).items():
+            self.counts[role].add(count)
+            self.counts["all"].add(count)
+
     def scores(self) -> dict[str, dict[str, float]]:
         """Percentages per role: exact_p/r/f1 and overlap_p/r/f1."""
         result = {}
@@ -231,11 +239,7 @@ def agreement(root: Path = POLNEAR) -> Report:
     report.counts = {role: Counts() for role in (*ROLES, "all")}
     for document, others in articles:
         for other in others:
-            report.gold += len(document.gold)
-            report.predicted += len(other)
-            for role, count in score_document(document.text, document.gold, other).items():
-                report.counts[role].add(count)
-                report.counts["all"].add(count)
+            report.tally(document.text, document.gold, other)
     return report
 
 
@@ -328,12 +332,7 @@ def evaluate(split: str, extractor: Extractor = rules, limit: int | None = None)
         found = extractor(document.text, sentences)
         report.seconds += time.perf_counter() - began
         report.sentences += len(sentences)
-        guess = predicted(found, document.text)
-        report.gold += len(document.gold)
-        report.predicted += len(guess)
-        for role, count in score_document(document.text, document.gold, guess).items():
-            report.counts[role].add(count)
-            report.counts["all"].add(count)
+        report.tally(document.text, document.gold, predicted(found, document.text))
     return report
 
 
