@@ -220,11 +220,8 @@ def _heading(text: str, title: str) -> bool:
     nachfüllen: wo kaufen; Preis So wird Adblue richtig angewendet": a roofline and its
     headline in one line): no sentence, and the reader shows the title already."""
     folded = " ".join(title.split()).casefold()
-    return (
-        bool(folded)
-        and " ".join(text.split()).casefold().startswith(folded)
-        and (_unfinished(text))
-    )
+    opens = " ".join(text.split()).casefold().startswith(folded)
+    return bool(folded) and opens and _unfinished(text)
 
 
 def _quoted_share(text: str) -> float:
