@@ -116,7 +116,9 @@ class Report:
     predicted: int
     sentences: int
     seconds: float
-    counts: dict[str, Counts] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(
+        default_factory=lambda: {role: Counts() for role in (*ROLES, "all")}
+    )
 
     def tally(self, text: str, gold: list[Attribution], guess: list[Attribution]) -> None:
         """Add one document's attributions, found against gold, to the counts."""
@@ -236,7 +238,6 @@ def agreement(root: Path = POLNEAR) -> Report:
     annotated, each other annotator scored against the gold one, as a system is."""
     articles = multiply_annotated(root)
     report = Report("agreement", len(articles), 0, 0, 0, 0.0)
-    report.counts = {role: Counts() for role in (*ROLES, "all")}
     for document, others in articles:
         for other in others:
             report.tally(document.text, document.gold, other)
@@ -323,9 +324,7 @@ def score_document(
 def evaluate(split: str, extractor: Extractor = rules, limit: int | None = None) -> Report:
     """Score an extractor on a split; speed counts extraction only, not segmenting."""
     documents = load(split)[:limit]
-    report = Report(
-        split, len(documents), 0, 0, 0, 0.0, {role: Counts() for role in (*ROLES, "all")}
-    )
+    report = Report(split, len(documents), 0, 0, 0, 0.0)
     for document in documents:
         sentences = sentences_of(document.text)
         began = time.perf_counter()

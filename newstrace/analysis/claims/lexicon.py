@@ -136,7 +136,7 @@ class ClaimLexicon:
     # Cue verbs that a particle closing their clause makes another verb ("sagte … ab").
     separable_verbs: frozenset[str] = frozenset()
     separable_particles: frozenset[str] = frozenset()
-    # Set phrases that end in a cue and credit nobody ("Kurz gesagt:", "Autrement dit,"),
+    # Set phrases around a cue that credit nobody ("Kurz gesagt:", "Autrement dit,"),
     # matched where they open a sentence or clause.
     set_phrases: re.Pattern[str] = re.compile(r"(?!x)x")
     # A time phrase opening a speaker's span ("vendredi Esteban Cortez", "el jueves el …").
@@ -283,9 +283,7 @@ def lexicon(code: str | None) -> ClaimLexicon:
         object_prepositions=folded("object_prepositions"),
         separable_verbs=folded("separable_verbs"),
         separable_particles=folded("separable_particles"),
-        set_phrases=re.compile(
-            r"(?:" + phrase_pattern(words("set_phrases")) + r")\Z", re.IGNORECASE
-        ),
+        set_phrases=re.compile(phrase_pattern(words("set_phrases")), re.IGNORECASE),
         time_opening=re.compile(r"(?:" + phrase_pattern(words("time_phrases")) + r")[\s,]+"),
         figure_words=frozenset(
             w.casefold()

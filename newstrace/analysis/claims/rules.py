@@ -259,10 +259,16 @@ class Extractor:
         return last is not None and last.group(1).casefold() in lexicon.separable_particles
 
     def _set_phrase(self, match: Hit) -> bool:
-        """ "Kurz gesagt: …", "Autrement dit, …": a set phrase of `[claims] set_phrases`
-        ending in the cue, opening its sentence or clause, says nothing of a speaker. ("Sie
-        hat offen gesagt, dass …" is speech: the phrase does not open the clause there.)"""
-        found = self.lexicon.set_phrases.search(self.text, max(0, match.start() - 40), match.end())
+        """ "Kurz gesagt: …", "Soit dit en passant, …": a set phrase of `[claims]
+        set_phrases` around the cue, opening its sentence or clause, says nothing of a
+        speaker. ("Sie hat offen gesagt, dass …" is speech: the phrase does not open the
+        clause there.)"""
+        window = self.lexicon.set_phrases.finditer(
+            self.text, max(0, match.start() - 40), match.end() + 40
+        )
+        found = next(
+            (f for f in window if f.start() <= match.start() and f.end() >= match.end()), None
+        )
         if found is None:
             return False
         opening = self.text[self._sentence_of(match.start())[0] : found.start()].rstrip()
